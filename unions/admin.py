@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from import_export.admin import ExportMixin, ImportExportMixin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
@@ -18,6 +19,13 @@ from unions.models import (
     Member,
     UnitAlias,
     UpperUnion,
+)
+from unions.resources import (
+    EnterpriseResource,
+    GrassrootsUnionResource,
+    IndustrialZoneResource,
+    MemberResource,
+    UpperUnionResource,
 )
 from unions.scoped_admin import ReferenceAdmin, ScopedAdmin
 
@@ -90,8 +98,23 @@ class UnitAliasAdmin(ReferenceAdmin):
     autocomplete_fields = ["successor"]
 
 
+class ReferenceImportExportMixin(ImportExportMixin):
+    """Plain import and export of reference data; only provincial admins import."""
+
+    def has_import_permission(self, request: HttpRequest) -> bool:
+        return access_for(request.user).is_province_admin
+
+
+class StaffExportMixin(ExportMixin):
+    """Exports of scoped lists, for staff; Party viewers read the dashboards' own exports."""
+
+    def has_export_permission(self, request: HttpRequest) -> bool:
+        return access_for(request.user).can_write
+
+
 @admin.register(IndustrialZone)
-class IndustrialZoneAdmin(ReferenceAdmin):
+class IndustrialZoneAdmin(ReferenceImportExportMixin, ReferenceAdmin):
+    resource_classes = [IndustrialZoneResource]
     list_display = ["name", "kind", "district"]
     list_filter = ["kind", ("district", DistrictFilter)]
     list_select_related = ["district"]
@@ -99,7 +122,8 @@ class IndustrialZoneAdmin(ReferenceAdmin):
 
 
 @admin.register(UpperUnion)
-class UpperUnionAdmin(ReferenceAdmin):
+class UpperUnionAdmin(ReferenceImportExportMixin, ReferenceAdmin):
+    resource_classes = [UpperUnionResource]
     list_display = ["name", "kind", "district"]
     list_filter = ["kind"]
     list_select_related = ["district"]
@@ -134,7 +158,8 @@ class UnionInline(admin.TabularInline):
 
 
 @admin.register(Enterprise)
-class EnterpriseAdmin(ScopedAdmin):
+class EnterpriseAdmin(StaffExportMixin, ScopedAdmin):
+    resource_classes = [EnterpriseResource]
     list_display = [
         "tax_code",
         "name",
@@ -204,7 +229,8 @@ class ActiveUnionFilter(admin.SimpleListFilter):
 
 
 @admin.register(GrassrootsUnion)
-class GrassrootsUnionAdmin(ScopedAdmin):
+class GrassrootsUnionAdmin(StaffExportMixin, ScopedAdmin):
+    resource_classes = [GrassrootsUnionResource]
     list_display = [
         "name",
         "enterprise",
@@ -229,7 +255,8 @@ class GrassrootsUnionAdmin(ScopedAdmin):
 
 
 @admin.register(Member)
-class MemberAdmin(ScopedAdmin):
+class MemberAdmin(StaffExportMixin, ScopedAdmin):
+    resource_classes = [MemberResource]
     list_display = [
         "full_name",
         "date_of_birth",
