@@ -31,9 +31,10 @@ _NINE_DIGITS = re.compile(r"[0-9]{9}")
 _NORMALIZED = re.compile(r"([0-9]{10})(?:-([0-9]{3}))?")
 _DIGITS = re.compile(r"[0-9]+")
 _DASHED = re.compile(r"([0-9]{9,10})-([0-9]{3})")
-# Spaces and dots group digits ("2400 123 458", "2400.123.458"); any Unicode space counts, as
+_DASHED_ANY = re.compile(r"[0-9]+-[0-9]+")
+# Spaces and dots only group digits ("2400 123 458", "2400.123.458"). Any Unicode space counts:
 # cells copied from web pages carry NBSPs.
-_SEPARATORS = re.compile(r"[\s.]+")
+_SPACES = re.compile(r"\s+")
 # Word processors turn a typed "-" into a hyphen or en dash.
 _DASHES = re.compile(r"[\u2010-\u2015\u2212]")
 # A number written out as text by a tool that knew it as a float ("101234565.0", as pandas
@@ -54,13 +55,21 @@ class TaxCodeError(ValueError):
         self.code = code
 
 
+# The longest code has 13 digits; bigger numbers are refused before str(), which raises
+# ValueError past 4,300 digits.
+_LIMIT = 10**13
+
+
 def _digits_of_number(value: int | float | Decimal) -> str:
     if isinstance(value, float | Decimal):
-        if not math.isfinite(value) or value != int(value):
+        finite = value.is_finite() if isinstance(value, Decimal) else math.isfinite(value)
+        if not finite or value != int(value):
             raise TaxCodeError(_("A tax code must be a whole number."), code="not_whole")
         value = int(value)
     if value < 0:
         raise TaxCodeError(_("A tax code cannot be negative."), code="not_whole")
+    if value >= _LIMIT:
+        raise TaxCodeError(_length_message(), code="length")
     return str(value)
 
 
@@ -76,11 +85,9 @@ def normalize_tax_code(value: object) -> str:
     if isinstance(value, int | float | Decimal):
         text = _digits_of_number(value)
     else:
-        text = "" if value is None else str(value)
-        text = _DASHES.sub("-", text.strip())
-        if float_text := _FLOAT_TEXT.fullmatch(_SEPARATORS.sub(" ", text).replace(" ", "")):
-            text = float_text[1]
-        text = _SEPARATORS.sub("", text)
+        text = _DASHES.sub("-", _SPACES.sub("", "" if value is None else str(value)))
+        float_text = _FLOAT_TEXT.fullmatch(text)
+        text = float_text[1] if float_text else text.replace(".", "")
 
     if not text:
         raise TaxCodeError(_("The tax code is empty."), code="empty")
@@ -88,7 +95,7 @@ def normalize_tax_code(value: object) -> str:
         base, branch = _split_digits(text)
     elif dashed := _DASHED.fullmatch(text):
         base, branch = dashed[1].zfill(10), dashed[2]
-    elif re.fullmatch(r"[0-9]+-[0-9]+", text):
+    elif _DASHED_ANY.fullmatch(text):
         raise TaxCodeError(_length_message(), code="length")
     else:
         raise TaxCodeError(_invalid_message(), code="invalid")
@@ -117,9 +124,7 @@ def _length_message() -> str:
 
 
 def _invalid_message() -> str:
-    return _(
-        "A tax code may contain only digits, and a dash before the 3-digit branch number."
-    )
+    return _("A tax code may contain only digits, and a dash before the 3-digit branch number.")
 
 
 def check_digit(first_nine: str) -> int | None:
