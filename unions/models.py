@@ -277,6 +277,11 @@ class ImportBatch(models.Model):
     warning_count = models.PositiveIntegerField(_("warnings"), default=0)
     report = models.JSONField(_("report"), default=dict, blank=True)
     stored_file = models.CharField(max_length=255, blank=True, editable=False)
+    # The browser flow (unions.views): the sheet the user chose, the rows counted at upload (the
+    # progress bar's 100%), and the background task working on the upload, if any.
+    sheet = models.CharField(_("sheet"), max_length=255, blank=True)
+    total_rows = models.PositiveIntegerField(_("rows in the file"), default=0)
+    task_id = models.CharField(max_length=64, blank=True, editable=False)
 
     objects = ImportBatchQuerySet.as_manager()
 
