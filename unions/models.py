@@ -319,11 +319,14 @@ class EnterpriseQuerySet(ScopedQuerySet):
             has_union=Exists(GrassrootsUnion.objects.active(on).filter(enterprise=OuterRef("pk")))
         )
 
-    def for_gap_list(self, threshold: int | None = None) -> EnterpriseQuerySet:
-        """Eligible enterprises without an active union, biggest first: one query."""
+    def for_gap_list(
+        self, threshold: int | None = None, on: datetime.date | None = None
+    ) -> EnterpriseQuerySet:
+        """Eligible enterprises without a union active on the date (today), biggest first: one
+        query."""
         return (
             self.eligible(threshold)
-            .without_active_union()
+            .without_active_union(on)
             .select_related("district", "commune", "industrial_zone")
             .order_by("-workers", "search_key")
         )
