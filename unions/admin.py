@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.contrib import admin
+from django.contrib.admin.options import IncorrectLookupParameters
 from import_export.admin import ExportMixin, ImportExportMixin
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from unions.access import access_for
@@ -34,6 +38,36 @@ admin.site.site_title = _("Union coverage")
 admin.site.index_title = _("Data entry")
 
 
+def union_date(request: HttpRequest) -> datetime.date | None:
+    """The date "has a union" and "active" are judged on: `?on=YYYY-MM-DD` (a dashboard's as-of
+    date, so its drill-down counts what it showed), else today (None)."""
+    value = request.GET.get(UnionDateFilter.parameter_name)
+    if not value:
+        return None
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        raise IncorrectLookupParameters(value) from None
+
+
+class UnionDateFilter(admin.SimpleListFilter):
+    """Shows the date the union filters use when it is not today; filters nothing itself."""
+
+    title = _("union active on")
+    parameter_name = "on"
+
+    def lookups(self, request, model_admin):
+        value = self.used_parameters.get(self.parameter_name)
+        try:
+            on = datetime.date.fromisoformat(value) if value else None
+        except ValueError:
+            return []
+        return [(on.isoformat(), date_format(on, "SHORT_DATE_FORMAT"))] if on else []
+
+    def queryset(self, request, queryset):
+        return queryset
+
+
 class HasUnionFilter(admin.SimpleListFilter):
     title = _("has a union")
     parameter_name = "has_union"
@@ -43,9 +77,9 @@ class HasUnionFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value() == "yes":
-            return queryset.with_active_union()
+            return queryset.with_active_union(union_date(request))
         if self.value() == "no":
-            return queryset.without_active_union()
+            return queryset.without_active_union(union_date(request))
         return queryset
 
 
@@ -177,6 +211,7 @@ class EnterpriseAdmin(StaffExportMixin, ScopedAdmin):
         "status",
         HasUnionFilter,
         EligibleFilter,
+        UnionDateFilter,
     ]
     list_select_related = ["district", "industrial_zone"]
     search_fields = ["search_key", "tax_code"]
@@ -220,7 +255,7 @@ class ActiveUnionFilter(admin.SimpleListFilter):
         return [("yes", _("Yes")), ("no", _("No"))]
 
     def queryset(self, request, queryset):
-        active = GrassrootsUnion.objects.active()
+        active = GrassrootsUnion.objects.active(union_date(request))
         if self.value() == "yes":
             return queryset.filter(pk__in=active.values("pk"))
         if self.value() == "no":
@@ -240,7 +275,14 @@ class GrassrootsUnionAdmin(StaffExportMixin, ScopedAdmin):
         "upper_union",
         "dissolved_on",
     ]
-    list_filter = [("enterprise__district", DistrictFilter), ActiveUnionFilter, "upper_union"]
+    list_filter = [
+        ("enterprise__district", DistrictFilter),
+        ActiveUnionFilter,
+        UnionDateFilter,
+        "upper_union",
+        "enterprise__ownership",
+        "enterprise__industrial_zone",
+    ]
     list_select_related = ["enterprise__district", "upper_union"]
     search_fields = ["search_key", "enterprise__tax_code"]
     folded_search_fields = ("search_key", "enterprise__search_key")
