@@ -822,3 +822,61 @@ class Target(models.Model):
     def __str__(self) -> str:
         owner = self.district or self.upper_union or _("whole province")
         return f"{self.year} · {owner} · {self.get_indicator_display()}: {self.value}"
+
+
+# --- Monthly snapshots for the dashboards' trends ----------------------------------------------
+
+
+class IndicatorSnapshotQuerySet(ScopedQuerySet):
+    # District totals: readers of a district see its trend; zone-union staff, whose figures
+    # count only their union's enterprises, have no district-wide trend to read.
+    district_path = "district"
+
+
+class IndicatorSnapshot(models.Model):
+    """One district's figures for one month and one ownership: the dashboards' trends.
+
+    Written by `snapshot_indicators` (see `referrals.snapshots`); the current month's row is
+    rewritten until the month ends. An empty ownership means every enterprise, whatever its
+    ownership (unknown included).
+    """
+
+    month = models.DateField(_("month"), help_text=_("The first day of the month."))
+    district = models.ForeignKey(
+        AdministrativeUnit,
+        verbose_name=_("district"),
+        on_delete=models.CASCADE,
+        related_name="+",
+        limit_choices_to={"level": AdministrativeUnit.Level.DISTRICT},
+    )
+    ownership = models.CharField(
+        _("ownership"),
+        max_length=10,
+        choices=Enterprise.Ownership,
+        blank=True,
+        default="",
+        help_text=_("Empty: every enterprise."),
+    )
+    as_of = models.DateField(_("figures as of"))
+    eligible = models.PositiveIntegerField(_("eligible enterprises"), default=0)
+    with_union = models.PositiveIntegerField(_("enterprises with a union"), default=0)
+    unions_total = models.PositiveIntegerField(_("grassroots unions"), default=0)
+    union_members = models.PositiveIntegerField(_("union members"), default=0)
+    new_unions = models.PositiveIntegerField(_("unions founded in the month"), default=0)
+    admitted = models.PositiveIntegerField(_("members admitted in the month"), default=0)
+    taken_at = models.DateTimeField(_("taken at"), auto_now=True)
+
+    objects = IndicatorSnapshotQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("monthly snapshot")
+        verbose_name_plural = _("monthly snapshots")
+        ordering = ["month", "district", "ownership"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["month", "district", "ownership"], name="unique_indicator_snapshot"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.district} · {self.month:%m/%Y}"
