@@ -309,7 +309,7 @@ def _zone_commune(zone: IndustrialZone, communes: list[AdministrativeUnit]) -> A
     """The commune a zone is named after ("KCN Quang Châu" lies in Phường Quang Châu), if any."""
     zone_key = strip_prefix(zone.search_key, ZONE_PREFIXES)
     for commune in communes:
-        if strip_prefix(commune.search_key, COMMUNE_PREFIXES) in zone_key:
+        if f" {strip_prefix(commune.search_key, COMMUNE_PREFIXES)} " in f" {zone_key} ":
             return commune
     # Deterministic without a generator: the same zone always gets the same commune.
     return communes[sum(map(ord, zone_key)) % len(communes)]
@@ -321,8 +321,8 @@ def _zone_commune(zone: IndustrialZone, communes: list[AdministrativeUnit]) -> A
 
 
 def _weighted(rng: random.Random, pairs) -> object:
-    values = [value for value, _ in pairs]
-    weights = [weight for _, weight in pairs]
+    values = [value for value, _weight in pairs]
+    weights = [weight for _value, weight in pairs]
     return rng.choices(values, weights=weights)[0]
 
 
@@ -437,39 +437,16 @@ def _build_enterprise(
     ownership = _ownership(rng, zone, zone_district)
     sector = _sector(rng, ownership)
     commune = _commune(rng, territory, district, zone)
-    places = (territory.short_names[district.pk], _commune_short(commune))
-    if ownership == Enterprise.Ownership.FOREIGN:
-        legal_form = "Công ty TNHH"
-        name = registry.name(rng, lambda r: _foreign_name(r, sector, territory, zone), places)
-        tax_code = registry.tax_code(rng, territory.province.code)
-    elif ownership == Enterprise.Ownership.STATE:
-        form, trade = rng.choice(STATE_TRADES)
-        legal_form = _stored_form(form)
-        sector = _sector_named(rng.choice(STATE_SECTORS))
-        name = registry.name(
-            rng,
-            lambda r: f"{form} {trade} {r.choice(list(places[:1]) + [territory.province_short])}",
-            places[1:],
-        )
-        tax_code = registry.tax_code(rng, territory.province.code)
-    else:
-        legal_form, prefix = _domestic_form(rng)
-        if legal_form == "Công ty cổ phần" and not zone and rng.random() < 0.08:
-            # A branch of a company registered elsewhere: a 13-digit code.
-            name = registry.name(
-                rng,
-                lambda r: (
-                    f"Chi nhánh {prefix} {r.choice(sector.name_words)} {r.choice(BRANDS)} "
-                    f"tại {territory.province_short}"
-                ),
-                places,
-            )
-            tax_code = registry.branch_code(rng)
-        else:
-            name = registry.name(
-                rng, lambda r: _domestic_name(r, prefix, sector, territory, district), places
-            )
-            tax_code = registry.tax_code(rng, territory.province.code)
+    legal_form, sector, name, tax_code = _identity(
+        rng,
+        territory,
+        registry,
+        ownership=ownership,
+        sector=sector,
+        district=district,
+        commune=commune,
+        zone=zone,
+    )
     workers = _workers(rng, zone=zone, ownership=ownership, legal_form=legal_form)
     founded_on = _enterprise_founded(rng, zone, ownership, today)
     status = _weighted(
@@ -502,6 +479,50 @@ def _build_enterprise(
     return _NewEnterprise(
         row=row, sector=sector, headcounts=_headcount_history(rng, workers, founded_on, today)
     )
+
+
+def _identity(
+    rng: random.Random,
+    territory: Territory,
+    registry: _Registry,
+    *,
+    ownership: str,
+    sector: Sector,
+    district: AdministrativeUnit,
+    commune: AdministrativeUnit,
+    zone: IndustrialZone | None,
+) -> tuple[str, Sector, str, str]:
+    """Legal form, sector, a name not used yet and a tax code not used yet."""
+    # Places that can tell two otherwise identical names apart.
+    places = (territory.short_names[district.pk], _commune_short(commune))
+    if ownership == Enterprise.Ownership.FOREIGN:
+        name = registry.name(rng, lambda r: _foreign_name(r, sector, territory, zone), places)
+        return "Công ty TNHH", sector, name, registry.tax_code(rng, territory.province.code)
+    if ownership == Enterprise.Ownership.STATE:
+        form, trade = rng.choice(STATE_TRADES)
+        sector = _sector_named(rng.choice(STATE_SECTORS))
+        name = registry.name(
+            rng,
+            lambda r: f"{form} {trade} {r.choice(list(places[:1]) + [territory.province_short])}",
+            places[1:],
+        )
+        return _stored_form(form), sector, name, registry.tax_code(rng, territory.province.code)
+    legal_form, prefix = _domestic_form(rng)
+    if legal_form == "Công ty cổ phần" and not zone and rng.random() < 0.08:
+        # A branch of a company registered elsewhere: a 13-digit code.
+        name = registry.name(
+            rng,
+            lambda r: (
+                f"Chi nhánh {prefix} {r.choice(sector.name_words)} {r.choice(BRANDS)} "
+                f"tại {territory.province_short}"
+            ),
+            places,
+        )
+        return legal_form, sector, name, registry.branch_code(rng)
+    name = registry.name(
+        rng, lambda r: _domestic_name(r, prefix, sector, territory, district), places
+    )
+    return legal_form, sector, name, registry.tax_code(rng, territory.province.code)
 
 
 def _commune_short(commune: AdministrativeUnit) -> str:
@@ -1046,15 +1067,21 @@ def district_slug(district: AdministrativeUnit) -> str:
 def demo_users() -> list[DemoUser]:
     """One user per role; the district ones work in the province's first two districts by code
     (Thành phố Bắc Giang and Huyện Yên Thế in Bắc Giang)."""
-    territory = load_territory()
-    first, second = (territory.districts + [None, None])[:2]
+    districts = AdministrativeUnit.objects.filter(
+        level=AdministrativeUnit.Level.DISTRICT,
+        parent__code=str(settings.PROVINCE_CODE).zfill(2),
+    )
+    first, second = ([*sorted(districts, key=lambda unit: unit.code)] + [None, None])[:2]
+    zone_union = (
+        UpperUnion.objects.filter(kind=UpperUnion.Kind.INDUSTRIAL_ZONE).order_by("pk").first()
+    )
     users = [DemoUser("admin_tinh", access.PROVINCE_ADMIN)]
     if first is not None:
         users.append(DemoUser(f"canbo_{district_slug(first)}", access.DISTRICT_STAFF, first))
     if second is not None:
         users.append(DemoUser(f"canbo_{district_slug(second)}", access.DISTRICT_STAFF, second))
-    if territory.zone_union is not None:
-        users.append(DemoUser("canbo_kcn", access.ZONE_STAFF, upper_union=territory.zone_union))
+    if zone_union is not None:
+        users.append(DemoUser("canbo_kcn", access.ZONE_STAFF, upper_union=zone_union))
     users.append(DemoUser("xem_tinh", access.PARTY_VIEWER_PROVINCE))
     if first is not None:
         users.append(DemoUser(f"xem_{district_slug(first)}", access.PARTY_VIEWER_DISTRICT, first))
