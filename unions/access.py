@@ -7,14 +7,21 @@ read the industrial-park enterprises of their district but do not write them.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import wraps
 from typing import TYPE_CHECKING
 
+from django.apps import apps as global_apps
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
+    from django.apps.registry import Apps
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+    from django.db.models import Model
+    from django.http import HttpRequest, HttpResponse
 
 PROVINCE_ADMIN = "province_admin"
 DISTRICT_STAFF = "district_staff"
@@ -130,3 +137,174 @@ def write_filter(
     if access.district_id is None:
         return NOTHING
     return Q(**{f"{union_path}__kind": "district", f"{union_path}__district": access.district_id})
+
+
+def assignable_filter(user: AbstractBaseUser | AnonymousUser, model: type[Model]) -> Q:
+    """Reference rows (units, zones, upper unions) a writer may put on a row they create or edit.
+
+    Choosing another district, a zone the district does not manage or another federation would
+    move the row out of the writer's territory, so those choices are not offered at all.
+    """
+    access = access_for(user)
+    if access.is_province_admin:
+        return Q()
+    if not access.can_write:
+        return NOTHING
+    label = model._meta.label_lower
+    zone = access.role == ZONE_STAFF
+    if label == "unions.administrativeunit":
+        # Zone-union staff work in industrial parks across districts.
+        if zone:
+            return Q()
+        return Q(pk=access.district_id) | Q(parent_id=access.district_id)
+    if label == "unions.upperunion":
+        if zone:
+            return Q(pk=access.upper_union_id)
+        return Q(kind="district", district_id=access.district_id)
+    if label == "unions.industrialzone":
+        # An enterprise in an industrial park is the zone union's; a cluster stays the district's.
+        if zone:
+            return Q(kind="kcn")
+        return Q(district_id=access.district_id, kind="ccn")
+    return Q()
+
+
+# --- Roles as Django groups ---------------------------------------------------------------------
+#
+# The permission table below is DESIGN.md's "Access" table in Django's terms. A data migration
+# and every later `migrate` (post_migrate) write it into the five groups, so a model added later
+# gets its permissions without a new migration. `ScopedAdmin` then checks the permission AND the
+# territory.
+
+ACTIONS = ("view", "add", "change", "delete")
+# The project's own apps hold the data staff work on; every other app's models (users, groups,
+# login logs, task results, OTP devices, sessions) are for provincial admins only.
+DATA_APPS = frozenset({"unions", "referrals"})
+ADMIN_ONLY_MODELS = {"unions.staffscope", "unions.readlog"}
+# Staff read these and provincial admins keep them: territory, upper unions and targets.
+REFERENCE_MODELS = {
+    "unions.administrativeunit",
+    "unions.unitalias",
+    "unions.industrialzone",
+    "unions.upperunion",
+    "referrals.target",
+}
+# Staff permissions that differ from the default (all four) for a data model.
+STAFF_PERMISSIONS = {
+    # Enterprises are dissolved, never deleted, by district and zone staff.
+    "unions.enterprise": frozenset({"view", "add", "change"}),
+    # Batches are written by imports and kept as their record.
+    "unions.importbatch": frozenset({"view", "add"}),
+}
+
+
+def is_admin_only(model: type[Model]) -> bool:
+    """Users, logs, tasks and the like: 403 for everyone but provincial admins."""
+    opts = model._meta
+    return opts.app_label not in DATA_APPS or opts.label_lower in ADMIN_ONLY_MODELS
+
+
+def _is_history_model(model: type[Model]) -> bool:
+    return any(field.name == "history_id" for field in model._meta.fields)
+
+
+def role_permissions(role: str, model: type[Model]) -> frozenset[str]:
+    """The admin actions (view/add/change/delete) a role holds on a model, territory aside."""
+    if role == PROVINCE_ADMIN:
+        return frozenset(ACTIONS)
+    if role not in ROLES or is_admin_only(model) or _is_history_model(model):
+        return frozenset()
+    if role in VIEWER_ROLES:
+        return frozenset({"view"})
+    label = model._meta.label_lower
+    if label in REFERENCE_MODELS:
+        return frozenset({"view"})
+    return STAFF_PERMISSIONS.get(label, frozenset(ACTIONS))
+
+
+def sync_role_groups(apps: Apps = global_apps, using: str = "default") -> None:
+    """Create the five role groups and give each exactly the permissions of the table above.
+
+    Works with a migration's historical `apps` as well as the live registry. Provincial admins
+    also get every custom permission; other roles only the four standard ones.
+    """
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    permissions = list(Permission.objects.using(using).select_related("content_type"))
+    for role in ROLES:
+        group, _ = Group.objects.using(using).get_or_create(name=role)
+        wanted = []
+        for permission in permissions:
+            content_type = permission.content_type
+            try:
+                model = apps.get_model(content_type.app_label, content_type.model)
+            except LookupError:
+                continue  # a stale content type: its model is gone
+            if role == PROVINCE_ADMIN:
+                wanted.append(permission)
+                continue
+            allowed = role_permissions(role, model)
+            if permission.codename in {f"{action}_{content_type.model}" for action in allowed}:
+                wanted.append(permission)
+        group.permissions.set(wanted)
+
+
+def create_all_permissions(apps: Apps = global_apps, using: str = "default") -> None:
+    """Django creates permissions app by app after `migrate`; the groups need all of them."""
+    from django.contrib.auth.management import create_permissions
+
+    for app_config in global_apps.get_app_configs():
+        create_permissions(app_config, verbosity=0, using=using, apps=apps)
+
+
+def sync_roles_after_migrate(sender, app_config=None, using="default", apps=global_apps, **kwargs):
+    """post_migrate receiver: keep the groups in step with the models after every migrate."""
+    create_all_permissions(apps=apps, using=using)
+    sync_role_groups(apps=apps, using=using)
+
+
+# --- Masking and view guards --------------------------------------------------------------------
+
+
+def mask_national_id(national_id: str | None) -> str:
+    """All but the last three digits hidden: enough to tell two people apart on a call."""
+    if not national_id:
+        return "—"
+    return "•" * (len(national_id) - 3) + national_id[-3:]
+
+
+def national_id_for(user: AbstractBaseUser | AnonymousUser, national_id: str | None) -> str:
+    """A national ID as this user may see it: masked for Party viewers, in full for staff."""
+    if access_for(user).is_viewer:
+        return mask_national_id(national_id)
+    return national_id or ""
+
+
+def role_required(
+    *, write: bool = False, roles: frozenset[str] | None = None
+) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+    """Guard a non-admin view: sign-in required (redirect), a role (403), optionally a writer.
+
+    Any POST by a Party viewer is refused, whatever the view says.
+    """
+
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        def guarded(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            if not request.user.is_authenticated:
+                from django.contrib.auth.views import redirect_to_login
+
+                return redirect_to_login(request.get_full_path())
+            access = access_for(request.user)
+            if access.role is None or (roles is not None and access.role not in roles):
+                raise PermissionDenied
+            if (write or request.method not in SAFE_METHODS) and not access.can_write:
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return guarded
+
+    return decorator
+
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})

@@ -12,7 +12,9 @@ from django.http import HttpRequest
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from unions.access import access_for
+from unions import admin_users  # noqa: F401 - registers the provincial admins' pages
+from unions.access import access_for, mask_national_id
+from unions.auditing import ReadLoggedAdminMixin
 from unions.models import (
     AdministrativeUnit,
     Enterprise,
@@ -218,6 +220,8 @@ class EnterpriseAdmin(StaffExportMixin, ScopedAdmin):
     code_search_fields = ("tax_code",)
     autocomplete_fields = ["district", "commune", "industrial_zone", "managing_union"]
     readonly_fields = ["last_import_batch", "created_at", "updated_at"]
+    # Set from the zone or district on save; only the province moves an enterprise to another.
+    admin_only_fields = ("managing_union",)
     inlines = [UnionInline, HeadcountInline]
     fieldsets = [
         (None, {"fields": ["tax_code", "name", "address", "district", "commune",
@@ -297,7 +301,7 @@ class GrassrootsUnionAdmin(StaffExportMixin, ScopedAdmin):
 
 
 @admin.register(Member)
-class MemberAdmin(StaffExportMixin, ScopedAdmin):
+class MemberAdmin(ReadLoggedAdminMixin, StaffExportMixin, ScopedAdmin):
     resource_classes = [MemberResource]
     list_display = [
         "full_name",
@@ -326,11 +330,6 @@ class MemberAdmin(StaffExportMixin, ScopedAdmin):
         if access_for(request.user).is_viewer:
             return self.list_display
         return [("national_id" if f == "masked_national_id" else f) for f in self.list_display]
-
-
-def mask_national_id(national_id: str) -> str:
-    """All but the last three digits hidden: enough to tell two people apart on a call."""
-    return "•" * (len(national_id) - 3) + national_id[-3:]
 
 
 @admin.register(ImportBatch)

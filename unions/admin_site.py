@@ -1,0 +1,269 @@
+"""The admin site: sign-in with an optional second factor, viewers who never write, scoped search.
+
+It replaces Django's default site (see `unions.admin_apps.ProtectedAdminConfig`), so every
+`admin.site.register` and `@admin.register` in the project lands here.
+
+- A user with a confirmed TOTP device types its code at sign-in; users without one sign in with
+  their password. With `OTP_REQUIRED_FOR_PROVINCE_ADMINS`, a provincial admin without a device
+  is sent to the set-up page before anything else.
+- Any POST by a Party viewer is refused (403), whatever the page; signing out and changing one's
+  own password and second factor are the exceptions.
+- Autocomplete offers what the form it serves accepts: the related admin's scoped rows, cut to
+  the source form field's choices (a writer's writable rows).
+"""
+
+from __future__ import annotations
+
+import base64
+from enum import Enum
+from functools import wraps
+
+from django import forms
+from django.conf import settings
+from django.contrib import admin, messages
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.admin.views.autocomplete import AutocompleteJsonView
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_protect
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from unions.access import SAFE_METHODS, access_for
+
+# Set at sign-in (see `remember_otp_devices`), so pages need not ask the database each time.
+HAS_DEVICE_SESSION_KEY = "unions_has_otp_device"
+# Pages a signed-in user reaches whatever their second-factor state or role.
+ACCOUNT_PAGES = frozenset({"logout", "password_change", "password_change_done", "otp_setup"})
+
+
+def lockout_response(request: HttpRequest, original_response=None, credentials=None):
+    """django-axes' answer while an account is locked: a page saying for how long (429)."""
+    from axes.helpers import get_cool_off
+
+    cool_off = get_cool_off(request)
+    minutes = max(1, round(cool_off.total_seconds() / 60)) if cool_off else 0
+    return TemplateResponse(
+        request,
+        "admin/lockout.html",
+        {"minutes": minutes, "title": gettext("Sign-in paused")},
+        status=429,
+    ).render()
+
+
+class OTPState(Enum):
+    OK = "ok"
+    NEEDS_VERIFICATION = "needs_verification"  # has a device; this session has not used it
+    NEEDS_SETUP = "needs_setup"  # a provincial admin without a device, when one is required
+
+
+def confirmed_devices(user) -> list[TOTPDevice]:
+    return list(TOTPDevice.objects.filter(user=user, confirmed=True))
+
+
+def remember_otp_devices(sender, request, user, **kwargs) -> None:
+    """user_logged_in receiver: note in the session whether the user has a second factor."""
+    if request is not None and hasattr(request, "session"):
+        request.session[HAS_DEVICE_SESSION_KEY] = TOTPDevice.objects.filter(
+            user=user, confirmed=True
+        ).exists()
+
+
+def otp_state(request: HttpRequest) -> OTPState:
+    cached = getattr(request, "_otp_state", None)
+    if cached is not None:
+        return cached
+    state = _compute_otp_state(request)
+    request._otp_state = state
+    return state
+
+
+def _compute_otp_state(request: HttpRequest) -> OTPState:
+    user = request.user
+    if not user.is_authenticated:
+        return OTPState.OK
+    is_verified = getattr(user, "is_verified", None)
+    if is_verified is not None and is_verified():
+        return OTPState.OK
+    has_device = request.session.get(HAS_DEVICE_SESSION_KEY)
+    if has_device is None:
+        has_device = TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+        request.session[HAS_DEVICE_SESSION_KEY] = has_device
+    if has_device:
+        return OTPState.NEEDS_VERIFICATION
+    if settings.OTP_REQUIRED_FOR_PROVINCE_ADMINS and access_for(user).is_province_admin:
+        return OTPState.NEEDS_SETUP
+    return OTPState.OK
+
+
+class StaffLoginForm(AdminAuthenticationForm):
+    """Username and password, plus the authenticator code for users who have set one up."""
+
+    otp_token = forms.CharField(
+        label=_("Authentication code"),
+        required=False,
+        max_length=10,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+        help_text=_("Only if you have set up two-factor sign-in."),
+    )
+
+    error_messages = {
+        **AdminAuthenticationForm.error_messages,
+        "token_required": _("Enter the code your authenticator app shows."),
+        "invalid_token": _("This code is not right, or it has expired. Try the current one."),
+    }
+
+    def clean(self):
+        cleaned_data = super().clean()
+        user = self.get_user()
+        if user is None:
+            return cleaned_data
+        devices = confirmed_devices(user)
+        if not devices:
+            return cleaned_data
+        token = (cleaned_data.get("otp_token") or "").strip()
+        if not token:
+            raise forms.ValidationError(
+                self.error_messages["token_required"], code="token_required"
+            )
+        user.otp_device = self._verified_device(devices, token)
+        if user.otp_device is None:
+            raise forms.ValidationError(self.error_messages["invalid_token"], code="invalid_token")
+        # django_otp's user_logged_in receiver marks the session verified by this device.
+        return cleaned_data
+
+    @staticmethod
+    def _verified_device(devices: list[TOTPDevice], token: str) -> TOTPDevice | None:
+        for device in devices:
+            with transaction.atomic():
+                allowed, _extra = device.verify_is_allowed()
+                # Throttling after failures is the device's own (django-otp).
+                if allowed and device.verify_token(token):
+                    return device
+        return None
+
+
+class OTPSetupForm(forms.Form):
+    token = forms.CharField(
+        label=_("Code from your authenticator app"),
+        max_length=10,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+
+
+class ScopedAutocompleteJsonView(AutocompleteJsonView):
+    """Django's autocomplete, asking the source form too: its permission and its choices."""
+
+    def process_request(self, request: HttpRequest):
+        term, model_admin, source_field, to_field_name = super().process_request(request)
+        self.source_admin = self._source_admin(source_field.model)
+        if self.source_admin is None:
+            raise PermissionDenied
+        return term, model_admin, source_field, to_field_name
+
+    def has_perm(self, request: HttpRequest, obj=None) -> bool:
+        return super().has_perm(request, obj) and self.source_admin.has_view_or_change_permission(
+            request
+        )
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        field = self.source_field
+        if field.many_to_many:
+            formfield = self.source_admin.formfield_for_manytomany(field, self.request)
+        else:
+            formfield = self.source_admin.formfield_for_foreignkey(field, self.request)
+        choices = getattr(formfield, "queryset", None)
+        if choices is not None:
+            queryset = queryset.filter(pk__in=choices.values("pk"))
+        return queryset
+
+    def _source_admin(self, source_model):
+        """The admin (or inline) whose form shows the field; None if no form does."""
+        registry = self.admin_site._registry
+        if source_model in registry:
+            return registry[source_model]
+        for parent_admin in registry.values():
+            for inline_class in parent_admin.inlines:
+                if inline_class.model is source_model:
+                    return inline_class(parent_admin.model, self.admin_site)
+        return None
+
+
+class ProtectedAdminSite(admin.AdminSite):
+    login_form = StaffLoginForm
+    login_template = "admin/login_otp.html"
+
+    def has_permission(self, request: HttpRequest) -> bool:
+        return super().has_permission(request) and otp_state(request) is OTPState.OK
+
+    def admin_view(self, view, cacheable: bool = False):
+        guarded = super().admin_view(view, cacheable)
+
+        @wraps(guarded)
+        def inner(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            page = getattr(getattr(request, "resolver_match", None), "url_name", None)
+            user = request.user
+            if user.is_active and user.is_staff and page not in ACCOUNT_PAGES:
+                if otp_state(request) is OTPState.NEEDS_SETUP:
+                    return redirect("admin:otp_setup")
+                if request.method not in SAFE_METHODS and access_for(user).is_viewer:
+                    raise PermissionDenied
+            return guarded(request, *args, **kwargs)
+
+        return inner
+
+    def autocomplete_view(self, request: HttpRequest) -> HttpResponse:
+        return ScopedAutocompleteJsonView.as_view(admin_site=self)(request)
+
+    def get_urls(self):
+        from unions.admin_users import protect_other_apps_admins
+
+        # Again here, for apps whose admins register after ours.
+        protect_other_apps_admins()
+        setup = never_cache(csrf_protect(self.otp_setup))
+        return [path("two-factor/", setup, name="otp_setup"), *super().get_urls()]
+
+    def otp_setup(self, request: HttpRequest) -> HttpResponse:
+        """Set up an authenticator app: show its key, confirm it with a first code."""
+        user = request.user
+        if not (user.is_active and user.is_staff):
+            from django.contrib.auth.views import redirect_to_login
+
+            return redirect_to_login(request.get_full_path(), reverse("admin:login"))
+        context = {
+            **self.each_context(request),
+            "title": gettext("Two-factor sign-in"),
+            "required": otp_state(request) is OTPState.NEEDS_SETUP,
+        }
+        if confirmed_devices(user):
+            context["confirmed"] = True
+            return TemplateResponse(request, "admin/otp_setup.html", context)
+        device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+        if device is None:
+            device = TOTPDevice.objects.create(
+                user=user, name=gettext("Authenticator app"), confirmed=False
+            )
+        form = OTPSetupForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            if device.verify_token(form.cleaned_data["token"].strip()):
+                device.confirmed = True
+                device.save(update_fields=["confirmed"])
+                otp_login(request, device)
+                request.session[HAS_DEVICE_SESSION_KEY] = True
+                messages.success(request, gettext("Two-factor sign-in is on for your account."))
+                return HttpResponseRedirect(reverse("admin:index"))
+            form.add_error("token", gettext("This code is not right. Try the current one."))
+        context.update(
+            form=form,
+            secret=base64.b32encode(device.bin_key).decode(),
+            config_url=device.config_url,
+        )
+        return TemplateResponse(request, "admin/otp_setup.html", context)

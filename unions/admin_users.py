@@ -1,0 +1,144 @@
+"""The provincial admins' own pages: staff accounts with their scope, the read log, and the
+admins of other apps (groups, login logs, task results, OTP devices), all 403 and hidden for
+everyone else.
+"""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.models import Group, User
+from django.db.models import Prefetch, QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
+
+from unions.access import (
+    DISTRICT_STAFF,
+    PARTY_VIEWER_DISTRICT,
+    ROLE_LABELS,
+    ROLES,
+    ZONE_STAFF,
+    is_admin_only,
+)
+from unions.models import ReadLog, StaffScope
+from unions.scoped_admin import ProvinceAdminOnlyMixin, ScopedAdmin
+
+site = admin.site
+
+
+class StaffScopeInline(admin.StackedInline):
+    model = StaffScope
+    can_delete = True
+    extra = 0
+    max_num = 1
+    fields = ["district", "upper_union"]
+    verbose_name_plural = _("scope (a district or an upper union; empty for province-wide roles)")
+
+
+@admin.register(ReadLog)
+class ReadLogAdmin(ProvinceAdminOnlyMixin, ScopedAdmin):
+    """Browsing the read log: provincial admins only, and nobody edits or deletes it."""
+
+    list_display = ["at", "username", "action", "content_type", "object_repr", "rows", "query"]
+    list_filter = ["action", "content_type"]
+    list_select_related = ["content_type"]
+    search_fields = ["username", "object_repr", "query"]
+    folded_search_fields = ()
+    date_hierarchy = "at"
+    readonly_fields = [field.name for field in ReadLog._meta.fields]
+
+    def get_search_results(self, request, queryset, search_term):
+        # Usernames and query strings are not folded text: Django's plain search.
+        return admin.ModelAdmin.get_search_results(self, request, queryset, search_term)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
+def _staff_user_admin(base: type[UserAdmin]) -> type[UserAdmin]:
+    class StaffUserAdmin(ProvinceAdminOnlyMixin, base):
+        """Django's user admin with each user's role and scope, for provincial admins."""
+
+        inlines = [*base.inlines, StaffScopeInline]
+        list_display = ["username", "full_name", "role", "scope", "is_active", "last_login"]
+        list_filter = ["is_active", "groups"]
+        list_select_related = ["scope__district", "scope__upper_union"]
+
+        def get_queryset(self, request: HttpRequest) -> QuerySet:
+            roles = Prefetch("groups", queryset=Group.objects.only("name"))
+            return super().get_queryset(request).prefetch_related(roles)
+
+        @admin.display(description=_("name"))
+        def full_name(self, obj: User) -> str:
+            return obj.get_full_name()
+
+        @admin.display(description=_("role"))
+        def role(self, obj: User) -> str:
+            names = {group.name for group in obj.groups.all()}
+            return ", ".join(str(ROLE_LABELS[role]) for role in ROLES if role in names) or "—"
+
+        @admin.display(description=_("scope"))
+        def scope(self, obj: User) -> str:
+            scope = getattr(obj, "scope", None)
+            return str(scope) if scope is not None else "—"
+
+        def save_related(self, request: HttpRequest, form, formsets, change: bool) -> None:
+            super().save_related(request, form, formsets, change)
+            for problem in scope_problems(form.instance):
+                messages.warning(request, problem)
+
+    StaffUserAdmin.__name__ = StaffUserAdmin.__qualname__ = "StaffUserAdmin"
+    return StaffUserAdmin
+
+
+def scope_problems(user: User) -> list[str]:
+    """Why a user's role and scope do not fit together; such a user reads nothing."""
+    names = set(user.groups.values_list("name", flat=True))
+    roles = [role for role in ROLES if role in names]
+    scope = StaffScope.objects.filter(user=user).first()
+    problems = []
+    if len(roles) > 1:
+        problems.append(
+            ngettext(
+                "This user has %(count)d roles; only the narrowest one counts.",
+                "This user has %(count)d roles; only the narrowest one counts.",
+                len(roles),
+            )
+            % {"count": len(roles)}
+        )
+    role = roles[0] if roles else None
+    if role in {DISTRICT_STAFF, PARTY_VIEWER_DISTRICT} and (scope is None or not scope.district):
+        problems.append(gettext("A district role needs a district in the scope."))
+    if role == ZONE_STAFF and (scope is None or not scope.upper_union):
+        problems.append(gettext("Zone-union staff need an upper union in the scope."))
+    return problems
+
+
+def _province_admin_only(model_admin: admin.ModelAdmin) -> type[admin.ModelAdmin]:
+    base = type(model_admin)
+    return type(base.__name__, (ProvinceAdminOnlyMixin, base), {"__module__": __name__})
+
+
+def protect_other_apps_admins() -> None:
+    """Wrap the admins other apps registered (users, groups, axes, tasks, OTP devices)."""
+    for model, model_admin in list(site._registry.items()):
+        if isinstance(model_admin, ProvinceAdminOnlyMixin) or not is_admin_only(model):
+            continue
+        if isinstance(model_admin, ScopedAdmin):
+            continue  # the project's own admins check permissions and scope themselves
+        if model is User:
+            admin_class = _staff_user_admin(type(model_admin))
+        else:
+            admin_class = _province_admin_only(model_admin)
+        site.unregister(model)
+        site.register(model, admin_class)
+
+
+protect_other_apps_admins()
