@@ -1,0 +1,787 @@
+"""The import engine: one pipeline for every kind of import (see the package docstring).
+
+``run_import`` opens the file (:mod:`.reading`), then streams its rows through an
+:class:`ImportSpec`: skip rules, ``parse`` (cells to values, row errors and warnings), the
+duplicate-key check, then ``classify`` a chunk at a time (compare with the stored rows: created,
+updated or unchanged, and the write scope) and ``stage`` the rows that will be written. When the
+whole file is read and the run may write, ``write`` moves the staged rows into place in bulk.
+Everything between reading the header and the last write is one transaction.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar, NamedTuple
+
+from django.conf import settings
+from django.db import DatabaseError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from unions.access import ZONE_STAFF, access_for
+from unions.importing.cells import CellError, cell_text, is_empty
+from unions.importing.reading import Column, FileError, Layout, open_table
+from unions.models import ImportBatch, UpperUnion
+from unions.text import starts_with_total_word
+
+if TYPE_CHECKING:
+    import datetime
+
+    from django.contrib.auth.models import AbstractBaseUser
+
+__all__ = [
+    "CREATED",
+    "AbortImport",
+    "UNCHANGED",
+    "UPDATED",
+    "ImportResult",
+    "ImportRun",
+    "ImportSpec",
+    "Issue",
+    "Row",
+    "get_spec",
+    "register",
+    "run_import",
+    "specs",
+]
+
+logger = logging.getLogger(__name__)
+
+CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
+# How many errors, warnings and invalid rows a result keeps to show; all are counted.
+DEFAULT_REPORT_LIMIT = 5000
+
+_SPECS: dict[str, type[ImportSpec]] = {}
+
+
+def register(spec: type[ImportSpec]) -> type[ImportSpec]:
+    """Class decorator: make an import kind available by name (``get_spec("enterprises")``)."""
+    _SPECS[spec.kind] = spec
+    return spec
+
+
+def specs() -> dict[str, type[ImportSpec]]:
+    """Every registered kind of import, by ``ImportBatch.Kind`` value."""
+    # The unions kinds register on import; other apps register theirs in AppConfig.ready().
+    from unions.importing import enterprises, grassroots  # noqa: F401
+
+    return dict(_SPECS)
+
+
+def get_spec(kind: str) -> type[ImportSpec]:
+    return specs()[kind]
+
+
+class Issue(NamedTuple):
+    """One error or warning: the row, the column as headed in the file, the cell, the message."""
+
+    row: int
+    column: str
+    value: str
+    message: str
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "row": self.row,
+            "column": self.column,
+            "value": self.value,
+            "message": self.message,
+        }
+
+
+class Row:
+    """One data row on its way through the pipeline.
+
+    ``values`` holds what ``parse`` read: a field is absent when its column is absent, its cell
+    empty, or its value unknown (a warning); absent never erases what is stored.
+    """
+
+    __slots__ = (
+        "cells",
+        "changes",
+        "data",
+        "errors",
+        "layout",
+        "number",
+        "status",
+        "values",
+        "warnings",
+    )
+
+    def __init__(self, number: int, cells: Sequence[object], layout: Layout) -> None:
+        self.number = number
+        self.cells = cells
+        self.layout = layout
+        self.values: dict[str, object] = {}
+        self.errors: list[Issue] = []
+        self.warnings: list[Issue] = []
+        self.status: str | None = None
+        # (field, old, new) for each changed field of an updated row, for the preview.
+        self.changes: list[tuple[str, object, object]] | None = None
+        # What the spec stages for writing (a tuple in its stage's column order).
+        self.data: tuple | None = None
+
+    def raw(self, name: str) -> object:
+        """The cell of a field as read, or ``None`` if the file has no such column."""
+        index = self.layout.indexes.get(name)
+        if index is None or index >= len(self.cells):
+            return None
+        return self.cells[index]
+
+    def cell(self, name: str) -> object:
+        """The cell of a field, or ``None`` when the column is absent or the cell empty."""
+        value = self.raw(name)
+        return None if is_empty(value) else value
+
+    def is_blank(self) -> bool:
+        return all(is_empty(cell) for cell in self.cells)
+
+    def _issue(self, name: str, message: str, value: object) -> Issue:
+        column = self.layout.titles.get(name, name)
+        if value is None:
+            value = cell_text(self.raw(name))
+        return Issue(self.number, column, str(value), message)
+
+    def error(self, name: str, message: str, value: object = None) -> None:
+        """A row error on a field's cell (or, for a rule spanning cells, naming the field)."""
+        self.errors.append(self._issue(name, message, value))
+
+    def warn(self, name: str, message: str, value: object = None) -> None:
+        self.warnings.append(self._issue(name, message, value))
+
+
+@dataclass
+class ImportRun:
+    """What a spec needs to know about the run it serves."""
+
+    user: AbstractBaseUser | None
+    dry_run: bool
+    skip_errors: bool
+    file_name: str
+    batch: ImportBatch | None
+    now: datetime.datetime
+    today: datetime.date
+    # Upper unions whose enterprises the user may write; None for an unscoped run.
+    writable_unions: frozenset[int] | None
+
+    @property
+    def scoped(self) -> bool:
+        return self.writable_unions is not None
+
+    def may_write(self, managing_union_id: int | None) -> bool:
+        return self.writable_unions is None or managing_union_id in self.writable_unions
+
+    @property
+    def batch_id(self) -> int | None:
+        return self.batch.pk if self.batch else None
+
+    @property
+    def user_id(self) -> int | None:
+        return self.user.pk if self.user else None
+
+    @property
+    def reason(self) -> str:
+        """The history change reason: the batch and its file."""
+        reason = _("Import batch %(id)s: %(file)s") % {"id": self.batch_id, "file": self.file_name}
+        return reason[:100]
+
+
+class ImportSpec:
+    """One kind of import: its columns and how its rows are read, compared and written.
+
+    A subclass sets the class attributes and implements ``parse``, ``classify``, ``stage``
+    and ``write``; see the package docstring. An instance serves one run.
+    """
+
+    kind: ClassVar[str]
+    columns: ClassVar[tuple[Column, ...]]
+    # Columns recognised but deliberately not stored (ethnicity, religion): named in a notice.
+    dropped_columns: ClassVar[tuple[Column, ...]] = ()
+    # The field that identifies a row: a second row with the same value is an error.
+    key_column: ClassVar[str] = "tax_code"
+    # The field that, with the key, tells data rows from blank and total rows.
+    name_column: ClassVar[str | None] = "name"
+    # Rows classified (and looked up in the database) together.
+    chunk_size: ClassVar[int] = 2000
+
+    def __init__(self, run: ImportRun) -> None:
+        self.run = run
+
+    # Reading ---------------------------------------------------------------------------------
+
+    def prepare(self) -> None:
+        """Build the lookups the rows need, once per file."""
+
+    def skip(self, row: Row) -> bool:
+        """Whether a non-blank row is skipped silently: no key and no name, or a totals row."""
+        if row.cell(self.key_column) is not None:
+            return False
+        name = row.cell(self.name_column) if self.name_column else None
+        return name is None or starts_with_total_word(cell_text(name))
+
+    def parse(self, row: Row) -> None:
+        """Read the row's cells into ``row.values``, with its errors and warnings."""
+        raise NotImplementedError
+
+    def key(self, row: Row) -> object:
+        return row.values.get(self.key_column)
+
+    def duplicate_message(self, first_row: int) -> str:
+        return _("This tax code already appears on row %(row)d of the file.") % {"row": first_row}
+
+    def read(
+        self, row: Row, name: str, parser: Callable[[object], object], *, required: bool = False
+    ) -> object:
+        """Parse one cell into ``row.values[name]``; a CellError becomes a row error."""
+        value = row.cell(name)
+        if value is None:
+            if required:
+                row.error(name, _("This cell is required."))
+            return None
+        try:
+            parsed = parser(value)
+        except CellError as error:
+            row.error(name, error.message)
+            return None
+        row.values[name] = parsed
+        return parsed
+
+    # Comparing -------------------------------------------------------------------------------
+
+    def classify(self, rows: list[Row]) -> None:
+        """Set each row's ``status`` (or add errors), and ``data`` for rows to write."""
+        raise NotImplementedError
+
+    def describe(self, row: Row) -> list[dict[str, str]]:
+        """The changed values of a row for the preview: ``[{column, old, new}]``."""
+        return [
+            {
+                "column": self.title(name),
+                "old": self.display(name, old),
+                "new": self.display(name, new),
+            }
+            for name, old, new in (row.changes or ())
+        ]
+
+    def title(self, name: str) -> str:
+        for column in self.columns:
+            if column.name == name:
+                return column.title
+        return name
+
+    def display(self, name: str, value: object) -> str:
+        return "" if value is None else cell_text(value)
+
+    # Writing ---------------------------------------------------------------------------------
+
+    def begin(self) -> None:
+        """Create the staging table (a real run only, inside its transaction)."""
+
+    def stage(self, rows: list[Row]) -> None:
+        """Copy rows that will be written into the staging table."""
+        raise NotImplementedError
+
+    def write(self) -> None:
+        """Write the staged rows in bulk, with their history."""
+        raise NotImplementedError
+
+    def end(self) -> None:
+        """Drop the staging table."""
+
+
+@dataclass
+class ImportResult:
+    """What a run did or would do; ``as_json()`` is the contract's JSON document."""
+
+    kind: str
+    file: str
+    dry_run: bool = False
+    skip_errors: bool = False
+    error: str | None = None
+    sheet: str | None = None
+    header_row: int | None = None
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    skipped: int = 0
+    invalid: int = 0
+    ignored_columns: list[str] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+    errors: list[Issue] = field(default_factory=list)
+    warnings: list[Issue] = field(default_factory=list)
+    error_count: int = 0
+    warning_count: int = 0
+    sha256: str = ""
+    header: list[str] = field(default_factory=list)
+    # Rows with errors, for the download: (row number, cells as text, messages).
+    invalid_rows: list[tuple[int, list[object], list[str]]] = field(default_factory=list)
+    # The first rows' changes, for the preview: {row, status, key, name, fields}.
+    changes: list[dict[str, object]] = field(default_factory=list)
+    batch: ImportBatch | None = None
+
+    @property
+    def exit_code(self) -> int:
+        if self.error is not None:
+            return 2
+        return 1 if self.error_count else 0
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "error": self.error,
+            "file": self.file,
+            "sheet": self.sheet,
+            "header_row": self.header_row,
+            "rows": self.rows,
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "skipped": self.skipped,
+            "dry_run": self.dry_run,
+            "ignored_columns": list(self.ignored_columns),
+            "notices": list(self.notices),
+            "errors": [issue.as_dict() for issue in self.errors],
+            "warnings": [issue.as_dict() for issue in self.warnings],
+        }
+
+    def as_report(self) -> dict[str, object]:
+        """Everything the web flow needs later: the JSON plus counts, changes, invalid rows."""
+        return {
+            **self.as_json(),
+            "kind": self.kind,
+            "invalid": self.invalid,
+            "error_count": self.error_count,
+            "warning_count": self.warning_count,
+            "header": self.header,
+            "invalid_rows": [
+                {"row": number, "cells": cells, "messages": messages}
+                for number, cells, messages in self.invalid_rows
+            ],
+            "changes": self.changes,
+        }
+
+    def fail(self, message: str) -> None:
+        """A file-level error: nothing is written and every count is 0."""
+        self.error = message
+        self.rows = self.created = self.updated = self.unchanged = self.skipped = 0
+        self.invalid = self.error_count = self.warning_count = 0
+        self.errors, self.warnings, self.invalid_rows, self.changes = [], [], [], []
+
+
+class AbortImport(Exception):
+    """Raise in ``ImportSpec.write`` to roll the run back with a file-level error."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def writable_unions(user: AbstractBaseUser | None) -> frozenset[int] | None:
+    """The upper unions whose enterprises ``user`` may write; None when unrestricted.
+
+    The same rule as ``unions.access.write_filter`` on ``managing_union``, as a set of ids, so
+    that each row is checked without a query.
+    """
+    if user is None:
+        return None
+    access = access_for(user)
+    if not access.can_write:
+        return frozenset()
+    if access.is_province_admin:
+        return None
+    if access.role == ZONE_STAFF:
+        return frozenset({access.upper_union_id}) if access.upper_union_id else frozenset()
+    if access.district_id is None:
+        return frozenset()
+    return frozenset(
+        UpperUnion.objects.filter(
+            kind=UpperUnion.Kind.DISTRICT_FEDERATION, district_id=access.district_id
+        ).values_list("id", flat=True)
+    )
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    try:
+        with path.open("rb") as source:
+            while chunk := source.read(1 << 20):
+                digest.update(chunk)
+    except OSError:
+        return ""
+    return digest.hexdigest()
+
+
+def _already_imported(kind: str, sha256: str, exclude: ImportBatch | None) -> str | None:
+    if not sha256:
+        return None
+    earlier = ImportBatch.objects.filter(
+        kind=kind,
+        sha256=sha256,
+        outcome__in=[ImportBatch.Outcome.SUCCEEDED, ImportBatch.Outcome.PARTIAL],
+    )
+    if exclude is not None and exclude.pk:
+        earlier = earlier.exclude(pk=exclude.pk)
+    batch = earlier.order_by("-finished_at", "-started_at").first()
+    if batch is None:
+        return None
+    when = timezone.localtime(batch.finished_at or batch.started_at)
+    return _("This file was already imported at %(when)s") % {
+        "when": when.strftime("%H:%M %d/%m/%Y")
+    }
+
+
+def _report_limit() -> int:
+    return getattr(settings, "IMPORT_REPORT_LIMIT", DEFAULT_REPORT_LIMIT)
+
+
+def run_import(
+    *,
+    spec: type[ImportSpec] | str,
+    path: str | os.PathLike,
+    user: AbstractBaseUser | None = None,
+    dry_run: bool = False,
+    skip_errors: bool = False,
+    sheet: str | None = None,
+    file_name: str | None = None,
+    batch: ImportBatch | None = None,
+    changes_limit: int = 0,
+    progress: Callable[[int, int | None], None] | None = None,
+) -> ImportResult:
+    """Import one file; see IMPORT.md for every rule. Never raises for a bad file.
+
+    - ``spec``: the kind, as a class or its registered name (``"enterprises"``, ``"unions"``).
+    - ``user``: whose write scope applies and who is recorded; None is an unscoped operator.
+    - ``dry_run``: classify and report, write nothing, record no batch (unless ``batch`` is
+      given, which is then filled in as a preview and left pending).
+    - ``skip_errors``: write the valid rows even when others have errors.
+    - ``sheet``: a sheet name; by default the first visible sheet with a header.
+    - ``file_name``: the name the user gave the file (uploads are stored under other names).
+    - ``batch``: an existing ImportBatch to fill in (the web flow's pending batch).
+    - ``changes_limit``: how many created/updated rows to describe in ``result.changes``.
+    - ``progress``: called as ``progress(rows_done, rows_total_or_None)`` after each chunk.
+    """
+    spec_class = get_spec(spec) if isinstance(spec, str) else spec
+    path = Path(path)
+    file_name = os.path.basename(file_name or path.name)
+    result = ImportResult(
+        kind=spec_class.kind, file=file_name, dry_run=dry_run, skip_errors=skip_errors
+    )
+    result.sha256 = file_sha256(path)
+    now = timezone.now()
+    if not dry_run or batch is not None:
+        batch = _start_batch(
+            batch,
+            spec_class.kind,
+            file_name,
+            result.sha256,
+            user,
+            now,
+            dry_run=dry_run,
+            skip_errors=skip_errors,
+        )
+    result.batch = batch
+    notice = _already_imported(spec_class.kind, result.sha256, batch)
+    run = ImportRun(
+        user=user,
+        dry_run=dry_run,
+        skip_errors=skip_errors,
+        file_name=file_name,
+        batch=batch if not dry_run else None,
+        now=now,
+        today=timezone.localdate(now),
+        writable_unions=writable_unions(user),
+    )
+    try:
+        _Runner(spec_class, run, result, changes_limit, progress).run(path, sheet, file_name)
+    except FileError as error:
+        result.fail(error.message)
+    if notice:
+        result.notices.insert(0, notice)
+    if batch is not None:
+        _finish_batch(batch, result)
+    return result
+
+
+def preview(
+    *,
+    spec: type[ImportSpec] | str,
+    path: str | os.PathLike,
+    user: AbstractBaseUser | None = None,
+    sheet: str | None = None,
+    file_name: str | None = None,
+    batch: ImportBatch | None = None,
+    changes_limit: int = 50,
+    progress: Callable[[int, int | None], None] | None = None,
+) -> ImportResult:
+    """A dry run for the browser's preview, describing the first ``changes_limit`` rows."""
+    return run_import(
+        spec=spec,
+        path=path,
+        user=user,
+        dry_run=True,
+        sheet=sheet,
+        file_name=file_name,
+        batch=batch,
+        changes_limit=changes_limit,
+        progress=progress,
+    )
+
+
+def confirm(
+    *,
+    batch: ImportBatch,
+    path: str | os.PathLike,
+    user: AbstractBaseUser | None = None,
+    skip_errors: bool = False,
+    sheet: str | None = None,
+    progress: Callable[[int, int | None], None] | None = None,
+) -> ImportResult:
+    """The real run of a previewed batch: its kind and file name come from the batch."""
+    return run_import(
+        spec=batch.kind,
+        path=path,
+        user=user,
+        skip_errors=skip_errors,
+        sheet=sheet,
+        file_name=batch.file_name,
+        batch=batch,
+        progress=progress,
+    )
+
+
+def _start_batch(batch, kind, file_name, sha256, user, now, *, dry_run, skip_errors):
+    access = access_for(user) if user is not None else None
+    if batch is None:
+        batch = ImportBatch(kind=kind)
+    batch.kind = kind
+    batch.file_name = file_name[:255]
+    batch.sha256 = sha256
+    batch.user = user
+    batch.district_id = access.district_id if access else None
+    batch.upper_union_id = access.upper_union_id if access else None
+    batch.started_at = now
+    batch.finished_at = None
+    batch.dry_run = dry_run
+    batch.skip_errors = skip_errors
+    batch.outcome = ImportBatch.Outcome.PENDING if dry_run else ImportBatch.Outcome.RUNNING
+    batch.save()
+    return batch
+
+
+def _finish_batch(batch: ImportBatch, result: ImportResult) -> None:
+    if result.dry_run:
+        outcome = ImportBatch.Outcome.FILE_ERROR if result.error else ImportBatch.Outcome.PENDING
+    elif result.error is not None:
+        outcome = ImportBatch.Outcome.FILE_ERROR
+    elif result.error_count and result.skip_errors:
+        outcome = ImportBatch.Outcome.PARTIAL
+    elif result.error_count:
+        outcome = ImportBatch.Outcome.FAILED
+    else:
+        outcome = ImportBatch.Outcome.SUCCEEDED
+    batch.outcome = outcome
+    batch.finished_at = timezone.now()
+    batch.rows = result.rows
+    batch.created = result.created
+    batch.updated = result.updated
+    batch.unchanged = result.unchanged
+    batch.skipped = result.skipped
+    batch.error_count = result.error_count
+    batch.warning_count = result.warning_count
+    batch.report = result.as_report()
+    batch.save()
+
+
+class _Runner:
+    """One pass over one file."""
+
+    def __init__(self, spec_class, run, result, changes_limit, progress) -> None:
+        self.spec_class = spec_class
+        self.run_info = run
+        self.result = result
+        self.changes_limit = changes_limit
+        self.progress = progress
+        self.limit = _report_limit()
+        self.writing = False
+        self.total: int | None = None
+
+    def run(self, path: Path, sheet: str | None, file_name: str) -> None:
+        spec_class, result = self.spec_class, self.result
+        table = open_table(
+            path,
+            columns=spec_class.columns,
+            dropped=spec_class.dropped_columns,
+            sheet=sheet,
+            file_name=file_name,
+        )
+        layout = table.layout
+        self.total = table.total_rows
+        result.sheet = layout.sheet
+        result.header_row = layout.header_row
+        result.ignored_columns = list(layout.ignored)
+        result.header = list(layout.header)
+        for title in layout.dropped:
+            result.notices.append(
+                _("The column “%(column)s” was recognised and not imported: it is not stored.")
+                % {"column": title}
+            )
+        spec = spec_class(self.run_info)
+        spec.prepare()
+        if self.run_info.dry_run:
+            self._read(table, spec)
+            self._check_rows()
+            return
+        self.writing = True
+        try:
+            with transaction.atomic():
+                spec.begin()
+                self._read(table, spec)
+                self._check_rows()
+                if result.error_count == 0 or self.run_info.skip_errors:
+                    spec.write()
+                spec.end()
+        except AbortImport as abort:
+            raise FileError(abort.message) from None
+        except DatabaseError as error:
+            logger.exception("Import of %s failed in the database", result.file)
+            raise FileError(
+                _("The database refused the import, and nothing was written: %(error)s")
+                % {"error": str(error)[:300]}
+            ) from None
+
+    def _check_rows(self) -> None:
+        if self.result.rows == 0:
+            message = _("The file has no data rows below its header.")
+            raise AbortImport(message) if self.writing else FileError(message)
+
+    def _read(self, table, spec: ImportSpec) -> None:
+        result = self.result
+        layout = table.layout
+        chunk: list[Row] = []
+        seen: dict[object, int] = {}
+        pending_blank = 0
+        first = True
+        chunk_size = spec.chunk_size
+        for number, cells in table.rows:
+            if number <= layout.header_end:
+                continue
+            row = Row(number, cells, layout)
+            skip = spec.skip(row)
+            if skip and row.is_blank():
+                # Counted only when a later row shows it was not trailing.
+                pending_blank += 1
+                continue
+            result.skipped += pending_blank
+            pending_blank = 0
+            if first:
+                first = False
+                if _is_column_numbers(cells):
+                    result.skipped += 1
+                    continue
+            if skip:
+                result.skipped += 1
+                continue
+            spec.parse(row)
+            key = spec.key(row)
+            if key is not None:
+                earlier = seen.get(key)
+                if earlier is None:
+                    seen[key] = number
+                else:
+                    spec_key = spec.key_column
+                    row.error(spec_key, spec.duplicate_message(earlier))
+            chunk.append(row)
+            if len(chunk) >= chunk_size:
+                self._flush(spec, chunk)
+                chunk = []
+        if chunk:
+            self._flush(spec, chunk)
+
+    def _flush(self, spec: ImportSpec, chunk: list[Row]) -> None:
+        result, limit = self.result, self.limit
+        spec.classify(chunk)
+        to_write = []
+        for row in chunk:
+            result.rows += 1
+            if row.errors:
+                result.invalid += 1
+                result.error_count += len(row.errors)
+                room = limit - len(result.errors)
+                if room > 0:
+                    result.errors.extend(row.errors[:room])
+                if len(result.invalid_rows) < limit:
+                    result.invalid_rows.append(
+                        (
+                            row.number,
+                            [_plain(cell) for cell in row.cells],
+                            [issue.message for issue in row.errors],
+                        )
+                    )
+            else:
+                status = row.status
+                if status == CREATED:
+                    result.created += 1
+                    to_write.append(row)
+                elif status == UPDATED:
+                    result.updated += 1
+                    to_write.append(row)
+                else:
+                    result.unchanged += 1
+                if status in (CREATED, UPDATED) and len(result.changes) < self.changes_limit:
+                    result.changes.append(self._change(spec, row))
+            if row.warnings:
+                result.warning_count += len(row.warnings)
+                room = limit - len(result.warnings)
+                if room > 0:
+                    result.warnings.extend(row.warnings[:room])
+        if self.writing and to_write and (result.error_count == 0 or self.run_info.skip_errors):
+            spec.stage(to_write)
+        if self.progress is not None:
+            self.progress(result.rows + result.skipped, self.total)
+
+    def _change(self, spec: ImportSpec, row: Row) -> dict[str, object]:
+        return {
+            "row": row.number,
+            "status": row.status,
+            "key": cell_text(row.values.get(spec.key_column)),
+            "name": cell_text(row.values.get(spec.name_column)) if spec.name_column else "",
+            "fields": spec.describe(row),
+        }
+
+
+def _plain(cell: object) -> object:
+    """A cell as the error download writes it: numbers stay numbers, the rest becomes text."""
+    if isinstance(cell, bool) or cell is None:
+        return cell_text(cell)
+    if isinstance(cell, int | float):
+        return cell if cell == cell and cell not in (float("inf"), float("-inf")) else str(cell)
+    return cell_text(cell)
+
+
+def _is_column_numbers(cells: Iterable[object]) -> bool:
+    """Whether a row holds only column numbers, "(1)", "(2)", … or 1, 2, 3, … (report forms)."""
+    numbers = []
+    for cell in cells:
+        if is_empty(cell):
+            continue
+        if isinstance(cell, bool):
+            return False
+        if isinstance(cell, int | float):
+            if cell != cell or not float(cell).is_integer():
+                return False
+            numbers.append(int(cell))
+            continue
+        text = str(cell).strip()
+        if text.startswith("(") and text.endswith(")"):
+            text = text[1:-1].strip()
+        if not text.isdigit() or not text.isascii():
+            return False
+        numbers.append(int(text))
+    if len(numbers) < 2:
+        return False
+    return all(0 < a < b <= 500 for a, b in zip(numbers, numbers[1:], strict=False))

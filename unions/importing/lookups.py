@@ -1,0 +1,287 @@
+"""Names in files matched to the province's units, zones and upper unions, once per file.
+
+:class:`Territory` loads the province's districts, communes, former units, industrial zones and
+upper unions in a handful of queries and answers every row from dicts (IMPORT.md, "District",
+"Commune", "Industrial zone"). Answers are cached by the raw cell, because the same few names
+repeat on every row of a file.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+from unions.importing.cells import CellError, cell_text
+from unions.models import AdministrativeUnit, IndustrialZone, UnitAlias, UpperUnion
+from unions.text import (
+    COMMUNE_PREFIXES,
+    DISTRICT_PREFIXES,
+    ZONE_PREFIXES,
+    fold,
+    strip_prefix,
+    unit_kind_from_name,
+)
+
+__all__ = ["DistrictMatch", "Territory", "UpperUnions"]
+
+Level = AdministrativeUnit.Level
+_CACHE_LIMIT = 20_000
+
+
+@dataclass(frozen=True, slots=True)
+class DistrictMatch:
+    """A district named in a file; ``former`` names the former unit it was mapped from."""
+
+    id: int
+    former: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class _Unit:
+    id: int
+    name: str
+    kind: str
+
+
+class _Names:
+    """Units of one kind found by folded name, with or without a type prefix."""
+
+    def __init__(self, prefixes: tuple[str, ...]) -> None:
+        self.prefixes = prefixes
+        self.full: dict[str, list[_Unit]] = defaultdict(list)
+        self.bare: dict[str, list[_Unit]] = defaultdict(list)
+
+    def add(self, unit: _Unit, name: str | None = None) -> None:
+        key = fold(name or unit.name)
+        self.full[key].append(unit)
+        # A name without a prefix is its own bare form.
+        self.bare[strip_prefix(key, self.prefixes)].append(unit)
+
+    def find(self, text: str) -> list[_Unit]:
+        """The units a name can mean: one, several (ambiguous) or none."""
+        key = fold(text)
+        if not key:
+            return []
+        found = self.full.get(key) or self.bare.get(strip_prefix(key, self.prefixes)) or []
+        if len(found) > 1:
+            # A type prefix in the file settles which of two same-named units is meant.
+            kind = unit_kind_from_name(text)
+            if kind:
+                same_kind = [unit for unit in found if unit.kind == kind]
+                if same_kind:
+                    return same_kind
+        return found
+
+
+class Territory:
+    """The province's units, former units and zones, loaded once per file."""
+
+    def __init__(self, province_code: str | None = None) -> None:
+        code = province_code or settings.PROVINCE_CODE
+        district_rows = list(
+            AdministrativeUnit.objects.filter(level=Level.DISTRICT, parent__code=code)
+            .order_by("code")
+            .values_list("id", "code", "name", "kind")
+        )
+        if not district_rows:  # a database loaded without its province row
+            district_rows = list(
+                AdministrativeUnit.objects.filter(level=Level.DISTRICT)
+                .order_by("code")
+                .values_list("id", "code", "name", "kind")
+            )
+        self.district_names: dict[int, str] = {}
+        self._districts = _Names(DISTRICT_PREFIXES)
+        self._district_codes: dict[str, int] = {}
+        for pk, gso, name, kind in district_rows:
+            self._districts.add(_Unit(pk, name, kind))
+            self._district_codes[gso] = pk
+            self.district_names[pk] = name
+
+        self.commune_names: dict[int, str] = {}
+        self._communes: dict[int, _Names] = defaultdict(lambda: _Names(COMMUNE_PREFIXES))
+        commune_rows = AdministrativeUnit.objects.filter(
+            level=Level.COMMUNE, parent_id__in=list(self.district_names)
+        ).values_list("id", "name", "kind", "parent_id")
+        for pk, name, kind, parent_id in commune_rows:
+            self._communes[parent_id].add(_Unit(pk, name, kind))
+            self.commune_names[pk] = name
+
+        self._former = _Names(DISTRICT_PREFIXES)
+        self._former_codes: dict[str, tuple[int, str]] = {}
+        # Districts that lost communes to a split-off unit, and the units that took them.
+        self._split_into: dict[int, list[int]] = defaultdict(list)
+        aliases = UnitAlias.objects.filter(successor_id__in=list(self.district_names))
+        for name, former_code, successor_id, partial in aliases.values_list(
+            "name", "former_code", "successor_id", "partial"
+        ):
+            current = self._districts.find(name)
+            if partial and len(current) == 1:
+                self._split_into[current[0].id].append(successor_id)
+                continue
+            self._former.add(_Unit(successor_id, name, unit_kind_from_name(name) or ""))
+            if former_code:
+                self._former_codes[former_code] = (successor_id, name)
+
+        self.zone_names: dict[int, str] = {}
+        self.zone_kinds: dict[int, str] = {}
+        self._zones = _Names(ZONE_PREFIXES)
+        for pk, name, kind in IndustrialZone.objects.values_list("id", "name", "kind"):
+            self._zones.add(_Unit(pk, name, kind))
+            self.zone_names[pk] = name
+            self.zone_kinds[pk] = kind
+
+        self.federations: dict[int, int] = {}
+        self.zone_union_id: int | None = None
+        self.union_names: dict[int, str] = {}
+        unions = UpperUnion.objects.order_by("id").values_list("id", "kind", "district_id", "name")
+        for pk, kind, district_id, name in unions:
+            self.union_names[pk] = name
+            if kind == UpperUnion.Kind.DISTRICT_FEDERATION and district_id:
+                self.federations.setdefault(district_id, pk)
+            elif kind == UpperUnion.Kind.INDUSTRIAL_ZONE and self.zone_union_id is None:
+                self.zone_union_id = pk
+
+        self._district_cache: dict[object, DistrictMatch | CellError] = {}
+        self._commune_cache: dict[tuple[int, object], tuple[int | None, int | None]] = {}
+        self._zone_cache: dict[object, int | None] = {}
+
+    # Districts -------------------------------------------------------------------------------
+
+    def district(self, value: object) -> DistrictMatch:
+        """The district a cell names, a former one mapped to its successor; else CellError."""
+        key = value if type(value) is str else cell_text(value)
+        cached = self._district_cache.get(key)
+        if cached is None:
+            cached = self._match_district(value)
+            if len(self._district_cache) < _CACHE_LIMIT:
+                self._district_cache[key] = cached
+        if isinstance(cached, CellError):
+            raise cached
+        return cached
+
+    def _match_district(self, value: object) -> DistrictMatch | CellError:
+        text = cell_text(value).strip()
+        if text.isdigit():
+            code = text.zfill(3)
+            if code in self._district_codes:
+                return DistrictMatch(self._district_codes[code])
+            if code in self._former_codes:
+                successor_id, name = self._former_codes[code]
+                return DistrictMatch(successor_id, former=name)
+        found = self._districts.find(text)
+        if len(found) == 1:
+            return DistrictMatch(found[0].id)
+        if not found:
+            former = self._former.find(text)
+            if len({unit.id for unit in former}) == 1:
+                return DistrictMatch(former[0].id, former=former[0].name)
+            choices = found or former
+        else:
+            choices = found
+        names = ", ".join(sorted({unit.name for unit in choices})) if choices else None
+        if names:
+            return CellError(
+                _("The district is ambiguous: it could be %(choices)s.") % {"choices": names}
+            )
+        return CellError(
+            _("Unknown district. Valid districts: %(choices)s.")
+            % {"choices": ", ".join(self.district_names.values())}
+        )
+
+    def split_successors(self, district_id: int) -> list[int]:
+        """Units that took over some of this district's communes (Thị xã Chũ from Lục Ngạn)."""
+        return self._split_into.get(district_id, [])
+
+    # Communes --------------------------------------------------------------------------------
+
+    def commune(self, district_id: int, value: object) -> tuple[int | None, int | None]:
+        """``(commune id, district id)`` for a commune named within a district.
+
+        The district is the given one, or a unit split off from it that now holds the commune.
+        ``(None, None)`` when the name is unknown; ``(None, n)`` when ``n`` (> 1) communes match.
+        """
+        key = (district_id, value if type(value) is str else cell_text(value))
+        cached = self._commune_cache.get(key)
+        if cached is None:
+            cached = self._match_commune(district_id, cell_text(value))
+            if len(self._commune_cache) < _CACHE_LIMIT:
+                self._commune_cache[key] = cached
+        return cached
+
+    def _match_commune(self, district_id: int, text: str) -> tuple[int | None, int | None]:
+        found = self._communes[district_id].find(text) if district_id in self._communes else []
+        if len(found) == 1:
+            return found[0].id, district_id
+        if len(found) > 1:
+            return None, len(found)
+        for successor_id in self.split_successors(district_id):
+            moved = self._communes[successor_id].find(text)
+            if len(moved) == 1:
+                return moved[0].id, successor_id
+        return None, None
+
+    # Zones -----------------------------------------------------------------------------------
+
+    def zone(self, value: object) -> int | None:
+        """The industrial zone a cell names, or ``None`` when it names none (or several)."""
+        key = value if type(value) is str else cell_text(value)
+        if key in self._zone_cache:
+            return self._zone_cache[key]
+        found = self._zones.find(cell_text(value))
+        zone_id = found[0].id if len(found) == 1 else None
+        if len(self._zone_cache) < _CACHE_LIMIT:
+            self._zone_cache[key] = zone_id
+        return zone_id
+
+    def managing_union(self, district_id: int, zone_id: int | None) -> int | None:
+        """What `Enterprise.save` would pick: the zone union inside a KCN, else the federation.
+
+        Mirrors `unions.models.default_managing_union` without a query per row.
+        """
+        if (
+            zone_id is not None
+            and self.zone_kinds.get(zone_id) == IndustrialZone.Kind.INDUSTRIAL_PARK
+            and self.zone_union_id is not None
+        ):
+            return self.zone_union_id
+        return self.federations.get(district_id)
+
+
+class UpperUnions:
+    """Upper unions named in a union list ("Công đoàn cấp trên", "Trực thuộc")."""
+
+    # Abbreviations files use for the first words of a union's name.
+    _ABBREVIATIONS = {"ldld": "lien doan lao dong", "cd": "cong doan", "cdcs": "cong doan co so"}
+
+    def __init__(self, territory: Territory) -> None:
+        self.names = territory.union_names
+        self._by_key: dict[str, int] = {}
+        for pk, name in self.names.items():
+            self._by_key.setdefault(self._key(name), pk)
+        # A district's name alone ("Huyện Yên Thế") means its federation.
+        self._territory = territory
+
+    def _key(self, text: str) -> str:
+        words = fold(text).split()
+        if words and words[0] in self._ABBREVIATIONS:
+            words[0] = self._ABBREVIATIONS[words[0]]
+        return " ".join(words)
+
+    def find(self, value: object) -> int:
+        text = cell_text(value)
+        pk = self._by_key.get(self._key(text))
+        if pk is not None:
+            return pk
+        try:
+            match = self._territory.district(text)
+        except CellError:
+            match = None
+        if match is not None and match.former is None and match.id in self._territory.federations:
+            return self._territory.federations[match.id]
+        raise CellError(
+            _("Unknown upper union. Valid upper unions: %(choices)s.")
+            % {"choices": "; ".join(self.names.values())}
+        )
