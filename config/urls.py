@@ -2,10 +2,15 @@
 
 from django.contrib import admin
 from django.urls import include, path
-from django.views.generic import RedirectView
+
+from referrals import views as referral_views
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("", RedirectView.as_view(pattern_name="admin:index", permanent=False), name="home"),
+    path("imports/", include("unions.urls")),
+    # Home: the province dashboard for viewers and provincial staff, a district's page for its
+    # staff and viewers.
+    path("", referral_views.home, name="home"),
+    path("", include("referrals.urls")),
 ]
