@@ -313,3 +313,21 @@ def test_seeding_again_keeps_a_changed_demo_password():
     user.refresh_from_db()
     assert user.check_password("a-real-password-42")
     assert User.objects.filter(username="admin_tinh").count() == 1
+
+
+@pytest.mark.parametrize("username", ["admin_tinh", "canbo_kcn", "xem_tpbg"])
+def test_demo_users_sign_in_to_the_admin_and_read_enterprises(client, username):
+    run("seed_demo", "--scale", "tiny")
+
+    response = client.post(
+        "/admin/login/?next=/admin/", {"username": username, "password": DEMO_PASSWORD}
+    )
+
+    assert response.status_code == 302
+    assert client.get("/admin/unions/enterprise/").status_code == 200
+
+
+def test_a_wrong_password_does_not_sign_a_demo_user_in(client):
+    run("seed_demo", "--scale", "tiny")
+    client.post("/admin/login/?next=/admin/", {"username": "admin_tinh", "password": "demo"})
+    assert client.get("/admin/unions/enterprise/").status_code == 302  # back to the login page
