@@ -282,6 +282,9 @@ class ImportBatch(models.Model):
     sheet = models.CharField(_("sheet"), max_length=255, blank=True)
     total_rows = models.PositiveIntegerField(_("rows in the file"), default=0)
     task_id = models.CharField(max_length=64, blank=True, editable=False)
+    # "preview" or "import" while that step runs on the upload (in the request or the worker),
+    # empty when idle: a second click finds the upload taken and does nothing.
+    in_progress = models.CharField(max_length=10, blank=True, editable=False)
 
     objects = ImportBatchQuerySet.as_manager()
 

@@ -2,9 +2,8 @@
 
 A file uploaded in the browser is written under `settings.IMPORT_UPLOAD_DIR` (outside the web
 root) under a random name, hashed with SHA-256 on the way in, and kept until its batch is
-confirmed, cancelled or expires (`settings.IMPORT_UPLOAD_TTL_HOURS`). Next to it live two
-sidecar files: its progress (read by the status endpoint while a background task works) and the
-workbook of its erroneous rows.
+confirmed, cancelled or expires (`settings.IMPORT_UPLOAD_TTL_HOURS`). Next to it lives its
+progress record, read by the status endpoint while a background task works.
 
 Progress goes to a file rather than to the database because the import engine writes in one
 transaction: a progress row written inside it would stay invisible to the web process until the
@@ -36,8 +35,6 @@ ALLOWED_SUFFIXES = (".xlsx", ".xls", ".ods", ".csv")
 # database can never lead outside the upload directory.
 STORED_NAME = re.compile(r"^[0-9a-f]{32}\.(xlsx|xls|ods|csv)$")
 PROGRESS_SUFFIX = ".progress.json"
-ERRORS_SUFFIX = ".errors.xlsx"
-ERRORS_DIR = "errors"
 
 
 @dataclass(frozen=True)
@@ -90,36 +87,16 @@ def exists(name: str) -> bool:
 
 
 def discard(name: str) -> None:
-    """Remove a stored upload and its sidecars (progress, error rows); missing files are fine."""
+    """Remove a stored upload and its progress record; missing files are fine."""
     if not STORED_NAME.match(name or ""):
         return
     base = upload_dir()
-    for path in (base / name, base / (name + PROGRESS_SUFFIX), base / (name + ERRORS_SUFFIX)):
+    for path in (base / name, base / (name + PROGRESS_SUFFIX)):
         with contextlib.suppress(FileNotFoundError):
             path.unlink()
 
 
 # Sheets and rows ----------------------------------------------------------------------------
-
-
-def sheet_names(path: Path) -> list[str]:
-    """The visible sheets of a workbook, in order; [] for CSV or an unreadable file."""
-    if path.suffix.lower() == ".csv":
-        return []
-    try:
-        from python_calamine import CalamineWorkbook, SheetVisibleEnum
-
-        workbook = CalamineWorkbook.from_path(str(path))
-        try:
-            return [
-                sheet.name
-                for sheet in workbook.sheets_metadata
-                if sheet.visible == SheetVisibleEnum.Visible
-            ]
-        finally:
-            workbook.close()
-    except Exception:  # noqa: BLE001 - the engine reports unreadable files; here it means "none"
-        return []
 
 
 def count_rows(path: Path, sheet: str | None = None) -> int:
@@ -242,26 +219,6 @@ def read_progress(name: str) -> dict[str, Any]:
         return {}
 
 
-# Error-row workbooks ------------------------------------------------------------------------
-
-
-def preview_errors_path(name: str) -> Path:
-    return stored_path(name).with_name(name + ERRORS_SUFFIX)
-
-
-def batch_errors_path(batch_id: int) -> Path:
-    """Where a confirmed batch keeps its erroneous rows once the upload itself is gone."""
-    folder = upload_dir() / ERRORS_DIR
-    folder.mkdir(exist_ok=True)
-    return folder / f"{int(batch_id)}.xlsx"
-
-
-def write_bytes(path: Path, content: bytes) -> None:
-    temporary = path.with_name(path.name + f".{secrets.token_hex(4)}.tmp")
-    temporary.write_bytes(content)
-    os.replace(temporary, path)
-
-
 # Expiry -------------------------------------------------------------------------------------
 
 
@@ -275,14 +232,14 @@ def purge_expired(*, now: datetime.datetime | None = None) -> int:
 
     now = now or timezone.now()
     cutoff = now - datetime.timedelta(hours=settings.IMPORT_UPLOAD_TTL_HOURS)
-    stale = ImportBatch.objects.filter(
-        outcome__in=[ImportBatch.Outcome.PENDING, ImportBatch.Outcome.DRY_RUN],
-        started_at__lt=cutoff,
-    ).exclude(stored_file="")
+    # An upload is a batch still in dry run (its preview, maybe a refused file) with its file.
+    stale = ImportBatch.objects.filter(dry_run=True, started_at__lt=cutoff).exclude(stored_file="")
     names = list(stale.values_list("stored_file", flat=True))
     for name in names:
         discard(name)
-    expired = stale.update(outcome=ImportBatch.Outcome.EXPIRED, stored_file="", finished_at=now)
+    expired = stale.update(
+        outcome=ImportBatch.Outcome.EXPIRED, stored_file="", in_progress="", finished_at=now
+    )
     live = {
         name.split(".")[0]
         for name in ImportBatch.objects.exclude(stored_file="").values_list(
