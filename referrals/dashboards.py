@@ -336,6 +336,7 @@ def kpi_cards(row: dict[str, Any], *, threshold: int) -> list[Kpi]:
         count("eligible", _("Eligible enterprises")),
         count("with_union", _("With a union")),
         count("gap", _("Gap: without a union"), kind="gap"),
+        count("unions_total", _("Grassroots unions")),
         count("union_members", _("Union members")),
         count("new_unions", _("New unions this year")),
         count("commended", _("Outstanding members"), kind="pipeline"),
