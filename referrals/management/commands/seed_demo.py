@@ -13,6 +13,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from referrals.snapshots import backfill_snapshots
 from unions.demo import SCALES, ensure_demo_users, seed_unions
 from unions.models import AdministrativeUnit, Enterprise
 
@@ -51,8 +52,8 @@ class Command(BaseCommand):
         # REFERRALS HOOK (lead / referrals engineer): once referrals/demo.py exists, seed the
         # commendations, Party organisations, classes and referrals here, from the same seed and
         # date, e.g. `referrals.demo.seed_referrals(seed=seed, today=today, scale=scale)`.
-        # SNAPSHOT HOOK (dashboards engineer): backfill the 24 monthly snapshots here, after the
-        # referrals, so the trend charts have history.
+        # After the referrals, so the trend charts have two years of history to show.
+        backfill_snapshots(24, today=today)
         ensure_demo_users()
         self.stdout.write(
             _(
