@@ -14,20 +14,24 @@ from __future__ import annotations
 import datetime
 import math
 import re
+import unicodedata
 from collections.abc import Mapping
+from operator import mul
 
 from django.utils.translation import gettext as _
 
-from unions.taxcode import TaxCodeError, has_valid_check_digit, normalize_tax_code
+from unions.taxcode import WEIGHTS, TaxCodeError, normalize_tax_code
 from unions.text import clean_text, fold
 
 __all__ = [
     "INT_MAX",
+    "Memo",
     "OWNERSHIP_WORDS",
     "STATUS_WORDS",
     "CellError",
     "Vocabulary",
     "cell_text",
+    "clean",
     "is_empty",
     "parse_date",
     "parse_tax_code",
@@ -77,9 +81,25 @@ def cell_text(value: object) -> str:
     return str(value)
 
 
+_INVISIBLE_RE = re.compile("[\u200b\u2060\ufeff]")
+
+
+def clean(value: object) -> str:
+    """``unions.text.clean_text``, with a fast path for the text cells an import reads by the
+    hundred thousand; a date cell reads as dd/mm/yyyy. The result is the same."""
+    if type(value) is not str:
+        return clean_text(cell_text(value) if isinstance(value, datetime.date) else value)
+    if not value.isascii():
+        if not unicodedata.is_normalized("NFC", value):
+            value = unicodedata.normalize("NFC", value)
+        if "\u200b" in value or "\u2060" in value or "\ufeff" in value:
+            value = _INVISIBLE_RE.sub("", value)
+    return " ".join(value.split())
+
+
 def parse_text(value: object, *, max_length: int) -> str:
     """The stored form of a text cell (NFC, trimmed, whitespace collapsed); ``""`` if empty."""
-    text = clean_text(value if not isinstance(value, datetime.date) else cell_text(value))
+    text = clean(value)
     if len(text) > max_length:
         raise CellError(
             _("The text is too long: at most %(limit)d characters.") % {"limit": max_length}
@@ -87,13 +107,27 @@ def parse_text(value: object, *, max_length: int) -> str:
     return text
 
 
+# A code already in its stored form, as most cells hold it: no need for the full rules.
+_NORMALISED = re.compile(r"[0-9]{10}(?:-(?!000)[0-9]{3})?")
+_DIGIT_OFFSET = 48 * sum(WEIGHTS)  # the weighted sum of nine ASCII "0"s
+
+
 def parse_tax_code(value: object) -> tuple[str, bool]:
-    """The normalised tax code and whether its check digit passes."""
-    try:
-        code = normalize_tax_code(value)
-    except TaxCodeError as error:
-        raise CellError(error.message) from None
-    return code, has_valid_check_digit(code)
+    """The normalised tax code and whether its check digit passes.
+
+    The same as ``unions.taxcode.normalize_tax_code`` and ``has_valid_check_digit``, faster
+    for a code that is already normalised.
+    """
+    if type(value) is str and _NORMALISED.fullmatch(value):
+        code = value
+    else:
+        try:
+            code = normalize_tax_code(value)
+        except TaxCodeError as error:
+            raise CellError(error.message) from None
+    digits = code.encode("ascii")
+    check = 10 - (sum(map(mul, WEIGHTS, digits)) - _DIGIT_OFFSET) % 11
+    return code, check == digits[9] - 48
 
 
 # A separator before each group of exactly three digits, the same one throughout.
@@ -170,6 +204,41 @@ def parse_date(value: object) -> datetime.date:
         return datetime.date(year, month, day)
     except ValueError:
         raise CellError(_("This date does not exist.")) from None
+
+
+class Memo:
+    """A parser that remembers its answers, for columns whose values repeat (dates, legal
+    forms, sectors, headcounts): a dict lookup instead of parsing the same text again.
+
+    Errors are remembered too and raised again. ``True``/``False`` are never remembered: they
+    equal 1 and 0 as dict keys, and must not borrow those numbers' answers.
+    """
+
+    __slots__ = ("_answers", "_parser", "limit")
+
+    def __init__(self, parser, limit: int = 50_000) -> None:
+        self._parser = parser
+        self._answers: dict[object, object] = {}
+        self.limit = limit
+
+    def __call__(self, value: object) -> object:
+        try:
+            answer = self._answers[value]
+        except KeyError:
+            answer = self._answer(value)
+            if len(self._answers) < self.limit and value.__class__ is not bool:
+                self._answers[value] = answer
+        except TypeError:  # an unhashable value: no reader produces one, but parse it anyway
+            answer = self._answer(value)
+        if answer.__class__ is CellError:
+            raise answer
+        return answer
+
+    def _answer(self, value: object) -> object:
+        try:
+            return self._parser(value)
+        except CellError as error:
+            return error
 
 
 class Vocabulary:

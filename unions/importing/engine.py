@@ -106,6 +106,7 @@ class Row:
         "changes",
         "data",
         "errors",
+        "given",
         "layout",
         "number",
         "status",
@@ -113,10 +114,18 @@ class Row:
         "warnings",
     )
 
-    def __init__(self, number: int, cells: Sequence[object], layout: Layout) -> None:
+    def __init__(
+        self,
+        number: int,
+        cells: Sequence[object],
+        layout: Layout,
+        given: dict[str, object] | None = None,
+    ) -> None:
         self.number = number
         self.cells = cells
         self.layout = layout
+        # The non-empty cells of the recognised columns, by field.
+        self.given = given if given is not None else _given(cells, layout)
         self.values: dict[str, object] = {}
         self.errors: list[Issue] = []
         self.warnings: list[Issue] = []
@@ -135,8 +144,7 @@ class Row:
 
     def cell(self, name: str) -> object:
         """The cell of a field, or ``None`` when the column is absent or the cell empty."""
-        value = self.raw(name)
-        return None if is_empty(value) else value
+        return self.given.get(name)
 
     def is_blank(self) -> bool:
         return all(is_empty(cell) for cell in self.cells)
@@ -667,10 +675,20 @@ class _Runner:
         pending_blank = 0
         first = True
         chunk_size = spec.chunk_size
+        present = tuple(layout.indexes.items())
         for number, cells in table.rows:
             if number <= layout.header_end:
                 continue
-            row = Row(number, cells, layout)
+            # The non-empty cells of recognised columns; inlined, as it runs for every row.
+            width = len(cells)
+            given = {}
+            for name, index in present:
+                if index < width:
+                    value = cells[index]
+                    if value is None or value == "" or (type(value) is str and value.isspace()):
+                        continue
+                    given[name] = value
+            row = Row(number, cells, layout, given)
             skip = spec.skip(row)
             if skip and row.is_blank():
                 # Counted only when a later row shows it was not trailing.
@@ -752,6 +770,17 @@ class _Runner:
             "name": cell_text(row.values.get(spec.name_column)) if spec.name_column else "",
             "fields": spec.describe(row),
         }
+
+
+def _given(cells: Sequence[object], layout: Layout) -> dict[str, object]:
+    width = len(cells)
+    given = {}
+    for name, index in layout.indexes.items():
+        if index < width:
+            value = cells[index]
+            if not is_empty(value):
+                given[name] = value
+    return given
 
 
 def _plain(cell: object) -> object:

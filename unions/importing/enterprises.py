@@ -9,8 +9,10 @@ from unions.importing.cells import (
     OWNERSHIP_WORDS,
     STATUS_WORDS,
     CellError,
+    Memo,
     Vocabulary,
     cell_text,
+    clean,
     parse_date,
     parse_tax_code,
     parse_text,
@@ -27,9 +29,9 @@ from unions.importing.engine import (
 )
 from unions.importing.lookups import Territory
 from unions.importing.reading import Column
-from unions.importing.writing import Stage, insert_history, quote
+from unions.importing.writing import Stage, insert_history, quote, select_by_keys
 from unions.models import Enterprise, Headcount, ImportBatch
-from unions.text import clean_text, fold
+from unions.text import fold
 
 __all__ = ["TAX_CODE", "EnterpriseImport"]
 
@@ -237,14 +239,18 @@ class EnterpriseImport(ImportSpec):
 
     kind = ImportBatch.Kind.ENTERPRISES
     columns = COLUMNS
+    chunk_size = 5000
 
     def prepare(self) -> None:
         self.territory = Territory()
         self.stage_table: Stage | None = None
         self._name = _text(_MAX["name"])
         self._address = _text(_MAX["address"])
-        self._legal_form = _text(_MAX["legal_form"])
-        self._sector = _text(_MAX["sector"])
+        # These columns repeat the same few values down a file.
+        self._legal_form = Memo(_text(_MAX["legal_form"]))
+        self._sector = Memo(_text(_MAX["sector"]))
+        self._founded_on = Memo(parse_date)
+        self._workers = Memo(parse_whole_number)
 
     # Reading ---------------------------------------------------------------------------------
 
@@ -270,8 +276,8 @@ class EnterpriseImport(ImportSpec):
                 values["ownership"] = found
         self.read(row, "legal_form", self._legal_form)
         self.read(row, "sector", self._sector)
-        self.read(row, "founded_on", parse_date)
-        self.read(row, "workers", parse_whole_number)
+        self.read(row, "founded_on", self._founded_on)
+        self.read(row, "workers", self._workers)
         status = row.cell("status")
         if status is not None:
             found = _STATUS.get(status)
@@ -345,9 +351,9 @@ class EnterpriseImport(ImportSpec):
         codes = [row.values["tax_code"] for row in rows if "tax_code" in row.values]
         stored = {
             record[0]: record[1:]
-            for record in Enterprise.objects.filter(tax_code__in=codes)
-            .order_by()
-            .values_list("tax_code", *_STORED)
+            for record in select_by_keys(
+                Enterprise._meta.db_table, ("tax_code", *_STORED), "tax_code", codes
+            )
         }
         for row in rows:
             code = row.values.get("tax_code")
@@ -454,10 +460,10 @@ class EnterpriseImport(ImportSpec):
         changes = []
         for field, position in _COMPARED:
             old = record[position]
-            if field in _TEXT_FIELDS:
-                old = clean_text(old)
-            if new[field] != old:
-                changes.append((field, record[position], new[field]))
+            value = new[field]
+            # Stored text is normally clean already; clean it only when that matters.
+            if value != old and (field not in _TEXT_FIELDS or value != clean(old)):
+                changes.append((field, old, value))
         if not changes:
             row.status = UNCHANGED
             return

@@ -5,14 +5,14 @@ from __future__ import annotations
 from django.db import connection
 from django.utils.translation import gettext as _
 
-from unions.importing.cells import cell_text, parse_date, parse_text, parse_whole_number
+from unions.importing.cells import cell_text, clean, parse_date, parse_text, parse_whole_number
 from unions.importing.engine import CREATED, UNCHANGED, UPDATED, ImportSpec, Row, register
 from unions.importing.enterprises import TAX_CODE, read_tax_code
 from unions.importing.lookups import Territory, UpperUnions
 from unions.importing.reading import Column
-from unions.importing.writing import Stage, insert_history, quote
+from unions.importing.writing import Stage, insert_history, quote, select_by_keys
 from unions.models import Enterprise, GrassrootsUnion, ImportBatch
-from unions.text import clean_text, fold
+from unions.text import fold
 
 __all__ = ["GrassrootsUnionImport"]
 
@@ -161,15 +161,16 @@ class GrassrootsUnionImport(ImportSpec):
         codes = [row.values["tax_code"] for row in rows if "tax_code" in row.values]
         enterprises = {
             record[0]: record[1:]
-            for record in Enterprise.objects.filter(tax_code__in=codes)
-            .order_by()
-            .values_list("tax_code", "id", "name", "managing_union_id", "district_id")
+            for record in select_by_keys(
+                Enterprise._meta.db_table,
+                ("tax_code", "id", "name", "managing_union_id", "district_id"),
+                "tax_code",
+                codes,
+            )
         }
         latest: dict[int, tuple] = {}
         ids = [record[0] for record in enterprises.values()]
-        for union in (
-            GrassrootsUnion.objects.filter(enterprise_id__in=ids).order_by().values_list(*_STORED)
-        ):
+        for union in select_by_keys(GrassrootsUnion._meta.db_table, _STORED, "enterprise_id", ids):
             current = latest.get(union[1])
             if current is None or _latest(union) > _latest(current):
                 latest[union[1]] = union
@@ -207,7 +208,7 @@ class GrassrootsUnionImport(ImportSpec):
     def _new(self, row: Row, enterprise: tuple) -> None:
         values = row.values
         enterprise_id, enterprise_name, managing_union_id, district_id = enterprise
-        name = values.get("name") or clean_text(f"Công đoàn cơ sở {enterprise_name}")[:300]
+        name = values.get("name") or clean(f"Công đoàn cơ sở {enterprise_name}")[:300]
         upper = values.get("upper_union") or managing_union_id
         if upper is None:
             upper = self.territory.federations.get(district_id)
@@ -248,10 +249,9 @@ class GrassrootsUnionImport(ImportSpec):
         changes = []
         for field, position in _COMPARED:
             old = union[position]
-            if field in _TEXT_FIELDS:
-                old = clean_text(old)
-            if new[field] != old:
-                changes.append((field, union[position], new[field]))
+            value = new[field]
+            if value != old and (field not in _TEXT_FIELDS or value != clean(old)):
+                changes.append((field, old, value))
         if not changes:
             row.status = UNCHANGED
             return
