@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from io import BytesIO
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlencode
 
 from django.http import Http404, HttpResponse
 from django.utils import timezone
@@ -24,11 +25,14 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from referrals import dashboards
+from referrals.models import Referral
+from unions.auditing import log_export
 from unions.models import Enterprise
 from unions.spreadsheets import escape_formula
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
+    from django.db.models import Model
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 INTEGER = "#,##0"
@@ -63,6 +67,9 @@ class Report:
     notes: list[str] = field(default_factory=list)
     total: list[Any] | None = None
     user: str = ""
+    # Set for tables of candidates' personal data: their exports go to the read log.
+    personal: type[Model] | None = None
+    written: int = 0
 
 
 def export_table(
@@ -71,8 +78,12 @@ def export_table(
     user: AbstractBaseUser,
     filters: dashboards.Filters,
     district_code: str | None,
+    path: str = "",
 ) -> Workbook:
-    """The workbook of one dashboard table, built from the page's own figures."""
+    """The workbook of one dashboard table, built from the page's own figures.
+
+    An export of candidates' personal data (the referral table) is written to the read log.
+    """
     builders = DISTRICT_TABLES if district_code else PROVINCE_TABLES
     builder = builders.get(table)
     if builder is None:
@@ -86,7 +97,17 @@ def export_table(
     report = builder(user=user, filters=filters, figures=figures)
     report.notes = filter_notes(filters) + report.notes
     report.user = user.get_username()
-    return write_report(report)
+    workbook = write_report(report)
+    if report.personal is not None:
+        log_export(
+            user=user,
+            model=report.personal,
+            query=urlencode({"table": table, "district": district_code or ""})
+            + (f"&{filters.query()}" if filters.query() else ""),
+            rows=report.written,
+            path=path,
+        )
+    return workbook
 
 
 def xlsx_response(workbook: Workbook, filename: str | None = None) -> HttpResponse:
@@ -155,6 +176,7 @@ def write_report(report: Report) -> Workbook:
     for values in report.rows:
         current += 1
         _write_row(sheet, current, values, report.columns)
+    report.written = current - header_row
     if report.total is not None:
         current += 1
         _write_row(sheet, current, report.total, report.columns, bold=True)
@@ -481,6 +503,7 @@ def referrals_report(*, user, filters, figures) -> Report:
             for n, item in enumerate(referrals, start=1)
         ),
         filename=_slug(filters, "gioi-thieu", district["code"]),
+        personal=Referral,
     )
 
 

@@ -193,7 +193,11 @@ def export(request: HttpRequest, table: str, code: str | None = None) -> HttpRes
     _form, filters = _filters(request)
     try:
         workbook = exports.export_table(
-            table=table, user=request.user, filters=filters, district_code=code
+            table=table,
+            user=request.user,
+            filters=filters,
+            district_code=code,
+            path=request.get_full_path(),
         )
     except exports.UnknownTable:
         raise Http404 from None

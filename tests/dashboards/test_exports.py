@@ -162,3 +162,22 @@ def test_unknown_tables_are_not_found(client, party_viewer):
     assert (
         client.get(reverse("referrals:district_export", args=["213", "users"])).status_code == 404
     )
+
+
+@pytest.mark.django_db
+def test_exporting_referrals_is_written_to_the_read_log(client, seeded, district_viewer):
+    from referrals.models import Referral
+    from unions.models import ReadLog
+
+    client.force_login(district_viewer)
+    download(client, reverse("referrals:district_export", args=["213", "gap"]))
+    assert not ReadLog.objects.exists()  # enterprises are not personal data
+    url = reverse("referrals:district_export", args=["213", "referrals"])
+    sheet = download(client, url)
+    entry = ReadLog.objects.get()
+    assert entry.action == ReadLog.Action.EXPORT
+    assert entry.user == district_viewer
+    assert entry.content_type.model_class() is Referral
+    assert entry.rows == len(data_rows(sheet)) == 3
+    assert "table=referrals" in entry.query and "district=213" in entry.query
+    assert entry.path.startswith(url)
