@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Case, Q, Value, When
+from django.db.models import Case, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -243,9 +244,19 @@ class AwarenessClassQuerySet(ScopedQuerySet):
 
     def for_changelist(self) -> AwarenessClassQuerySet:
         """Rows with their district and attendance counts: one query whatever their number."""
+        # Subqueries rather than a join and GROUP BY: the changelist's COUNT(*) then drops them.
+        enrollments = (
+            Enrollment.objects.filter(awareness_class=OuterRef("pk"))
+            .order_by()
+            .values("awareness_class")
+        )
+
+        def count(rows: models.QuerySet) -> Coalesce:
+            return Coalesce(Subquery(rows.annotate(n=models.Count("pk")).values("n")), 0)
+
         return self.select_related("district", "upper_union").annotate(
-            enrolled_count=models.Count("enrollments"),
-            passed_count=models.Count("enrollments", filter=Q(enrollments__passed=True)),
+            enrolled_count=count(enrollments),
+            passed_count=count(enrollments.filter(passed=True)),
         )
 
     def for_campaign(self, campaign: str) -> AwarenessClassQuerySet:
@@ -651,6 +662,19 @@ class Referral(models.Model):
         violations = check_referral(self)
         if violations:
             raise violations_as_error(violations)
+        # The database constraint says the same, but a form leaves `outcome` out, which makes
+        # Django skip the constraint's own check.
+        if (
+            self.outcome is None
+            and self.member_id is not None
+            and Referral.objects.filter(member_id=self.member_id, outcome__isnull=True)
+            .exclude(pk=self.pk)
+            .exists()
+        ):
+            raise ValidationError(
+                {"member": _("This member already has an open referral.")},
+                code="open_referral_exists",
+            )
 
     @property
     def is_open(self) -> bool:
