@@ -335,10 +335,21 @@ class ScopedAdmin(ScopedChoicesMixin, SimpleHistoryAdmin):
 
     # --- History -----------------------------------------------------------------------------
 
+    @property
+    def has_simple_history(self) -> bool:
+        return hasattr(self.model._meta, "simple_history_manager_attribute")
+
+    @property
+    def object_history_template(self) -> str | None:
+        # Models without HistoricalRecords keep Django's own page (its admin log).
+        return "simple_history/object_history.html" if self.has_simple_history else None
+
     def history_view(self, request: HttpRequest, object_id: str, extra_context=None):
         # django-simple-history falls back to the history of rows it cannot find: only rows the
         # user reads have a history page here.
         self.get_object(request, unquote(object_id))
+        if not self.has_simple_history:
+            return admin.ModelAdmin.history_view(self, request, object_id, extra_context)
         return super().history_view(request, object_id, extra_context)
 
     def history_form_view(
@@ -488,6 +499,14 @@ class ProvinceAdminOnlyMixin:
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         queryset = super().get_queryset(request)
         return queryset if self._allowed(request) else queryset.none()
+
+    def get_object(self, request: HttpRequest, object_id: str, from_field: str | None = None):
+        obj = super().get_object(request, object_id, from_field)
+        if obj is None:  # 403 without the right, 404 for a missing row: never a redirect
+            if not self.has_view_or_change_permission(request):
+                raise PermissionDenied
+            raise Http404("No such row.")
+        return obj
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return self._allowed(request) and super().has_module_permission(request)
