@@ -18,6 +18,7 @@ from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from unions.access import access_for
@@ -72,6 +73,7 @@ class Drilldown:
         self.enterprise_list = reverse("admin:unions_enterprise_changelist")
         self.union_list = reverse("admin:unions_grassrootsunion_changelist")
         self.member_list = reverse("referrals:members")
+        self.class_list = reverse("admin:referrals_awarenessclass_changelist")
 
     def _union_date(self) -> dict[str, str]:
         # The admin judges "has a union" and "active" on today unless told the as-of date.
@@ -107,6 +109,17 @@ class Drilldown:
         if self.filters.zone:
             params["enterprise__industrial_zone__id__exact"] = self.filters.zone
         return f"{self.union_list}?{urlencode(params)}"
+
+    def classes(self, district_id: int | None, *, campaign: str | None = None) -> str:
+        """The awareness classes of the year (or of a campaign) held in the district."""
+        params: dict[str, Any] = {}
+        if campaign is None:
+            params["year"] = self.filters.year
+        else:
+            params["campaign"] = campaign
+        if district_id is not None:
+            params["district__id__exact"] = district_id
+        return f"{self.class_list}?{urlencode(params)}"
 
     def members(self, district_code: str | None, indicator: str) -> str:
         """The members behind a pipeline count: the list page built on the report's own rules."""
@@ -190,6 +203,7 @@ def district_dashboard(*, user: AbstractBaseUser, filters: Filters, code: str) -
         "gap_list": gap_list(user=user, filters=filters, district_id=row["pk"])[:PAGE_ROWS],
         "referrals": referral_table(user=user, filters=filters, district_id=row["pk"])[:PAGE_ROWS],
         "classes": class_table(user=user, filters=filters, district_id=row["pk"]),
+        "classes_link": Drilldown(filters).classes(row["pk"]),
         "campaign": workers_month(user=user, filters=filters, district_id=row["pk"]),
         "page_rows": PAGE_ROWS,
     }
@@ -331,7 +345,10 @@ def kpi_cards(row: dict[str, Any], *, threshold: int) -> list[Kpi]:
             link=links.get("coverage_pct"),
             kind="pct",
             detail=_("%(with_union)s of %(eligible)s")
-            % {"with_union": row["with_union"], "eligible": row["eligible"]},
+            % {
+                "with_union": number_format(row["with_union"], force_grouping=True),
+                "eligible": number_format(row["eligible"], force_grouping=True),
+            },
         ),
         count("eligible", _("Eligible enterprises")),
         count("with_union", _("With a union")),
@@ -465,8 +482,10 @@ def workers_month(
     if district_id is not None:
         classes = classes.filter(district_id=district_id)
     rows = list(_with_attendance(classes).order_by("starts_on", "title", "pk"))
+    campaign = workers_month_campaign(filters.year)
     return {
-        "campaign": workers_month_campaign(filters.year),
+        "campaign": campaign,
+        "link": Drilldown(filters).classes(district_id, campaign=campaign),
         "classes": rows,
         "enrolled": sum(row.enrolled for row in rows),
         "attended": sum(row.attended for row in rows),

@@ -109,3 +109,16 @@ def test_member_list_rejects_an_unknown_indicator(client, seeded, province_admin
     url = reverse("referrals:members")
     assert client.get(url, {"indicator": "secret"}).status_code == 404
     assert client.get(url, {"indicator": "admitted", "year": 2024}).status_code == 200
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("persona", ["party_viewer", "district_staff"])
+def test_class_counts_link_to_exactly_those_classes(request, client, seeded, persona):
+    client.force_login(request.getfixturevalue(persona))
+    district = client.get(reverse("referrals:district", args=["213"]), PARAMS).context
+    assert listed(client, district["classes_link"]) == len(district["classes"]) == 2
+    panel = district["campaign"]
+    assert listed(client, panel["link"]) == len(panel["classes"]) == 1
+    if persona == "party_viewer":
+        panel = client.get(reverse("referrals:dashboard"), PARAMS).context["campaign"]
+        assert listed(client, panel["link"]) == len(panel["classes"]) == 2
