@@ -152,8 +152,9 @@ def run_step(upload: ImportBatch, step: str) -> None:
         uploads.write_progress(name, state="failed")
         raise
     if step == IMPORT:
-        uploads.discard(name)
+        # The row first: a status poll in between must not find the progress record gone.
         ImportBatch.objects.filter(pk=upload.pk).update(in_progress="", stored_file="")
+        uploads.discard(name)
     else:
         ImportBatch.objects.filter(pk=upload.pk).update(in_progress="")
         uploads.write_progress(name, state="done")

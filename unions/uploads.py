@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
+from django.db.models import Q
 from django.utils import timezone
 
 if TYPE_CHECKING:
@@ -232,8 +233,11 @@ def purge_expired(*, now: datetime.datetime | None = None) -> int:
 
     now = now or timezone.now()
     cutoff = now - datetime.timedelta(hours=settings.IMPORT_UPLOAD_TTL_HOURS)
-    # An upload is a batch still in dry run (its preview, maybe a refused file) with its file.
-    stale = ImportBatch.objects.filter(dry_run=True, started_at__lt=cutoff).exclude(stored_file="")
+    # An upload is a batch still in dry run (its preview, maybe a refused file) with its file;
+    # or one whose step never finished (a worker killed mid-run: its transaction rolled back).
+    stale = ImportBatch.objects.filter(
+        Q(dry_run=True) | ~Q(in_progress=""), started_at__lt=cutoff
+    ).exclude(stored_file="")
     names = list(stale.values_list("stored_file", flat=True))
     for name in names:
         discard(name)

@@ -103,8 +103,8 @@ def import_list(request: HttpRequest) -> HttpResponse:
 @import_staff
 def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     batch = _batch_or_404(request, pk)
-    if batch.dry_run:
-        return redirect("unions:import_preview", pk=batch.pk)
+    if batch.dry_run or (batch.in_progress and batch.user_id == request.user.pk):
+        return redirect("unions:import_preview", pk=batch.pk)  # the preview, or the progress
     report = batch.report or {}
     return render(
         request,
@@ -213,14 +213,14 @@ def _run(request: HttpRequest, upload: ImportBatch, step: str) -> bool:
 @import_staff
 def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
     upload = _batch_or_404(request, pk)
-    if not upload.dry_run:
-        return redirect("unions:import_detail", pk=upload.pk)
-    if upload.outcome == Outcome.EXPIRED or not upload.stored_file:
-        return render(request, "unions/import_expired.html", {"upload": upload}, status=410)
     if upload.in_progress:
         if not tasks.task_crashed(upload):
             return _progress_page(request, upload)
         tasks.release(upload)
+    if not upload.dry_run:
+        return redirect("unions:import_detail", pk=upload.pk)
+    if upload.outcome == Outcome.EXPIRED or not upload.stored_file:
+        return render(request, "unions/import_expired.html", {"upload": upload}, status=410)
     sheets = _sheets(upload)
     if request.method == "POST":
         sheet_form = SheetForm(request.POST, sheets=sheets)
@@ -287,28 +287,30 @@ def _progress_page(request: HttpRequest, upload: ImportBatch) -> HttpResponse:
 @import_staff
 def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     upload = _batch_or_404(request, pk)
+    if upload.in_progress:
+        return redirect("unions:import_preview", pk=upload.pk)  # the progress
     if not upload.dry_run:
-        return redirect("unions:import_detail", pk=upload.pk)
+        return redirect("unions:import_detail", pk=upload.pk)  # imported already
     form = ConfirmForm(request.POST)
     skip_errors = form.is_valid() and form.cleaned_data["skip_errors"]
     if upload.skip_errors != skip_errors:
         upload.skip_errors = skip_errors
         upload.save(update_fields=["skip_errors"])
     _run(request, upload, tasks.IMPORT)
-    if not upload.dry_run:
+    if not upload.dry_run and not upload.in_progress:
         return redirect("unions:import_detail", pk=upload.pk)
-    return redirect("unions:import_preview", pk=upload.pk)
+    return redirect("unions:import_preview", pk=upload.pk)  # the progress, or why it failed
 
 
 @require_POST
 @import_staff
 def import_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     upload = _batch_or_404(request, pk)
-    if not upload.dry_run:
-        return redirect("unions:import_detail", pk=upload.pk)
     if upload.in_progress:
         messages.error(request, _("The file is being processed; it cannot be cancelled now."))
         return redirect("unions:import_preview", pk=upload.pk)
+    if not upload.dry_run:
+        return redirect("unions:import_detail", pk=upload.pk)
     # Only an idle upload is deleted: a step claimed meanwhile keeps it.
     deleted, _rows = ImportBatch.objects.filter(pk=upload.pk, dry_run=True, in_progress="").delete()
     if deleted:
@@ -334,11 +336,13 @@ def import_status(request: HttpRequest, pk: int) -> JsonResponse:
 
 def _status(upload: ImportBatch) -> dict:
     preview_url = reverse("unions:import_preview", args=[upload.pk])
-    if not upload.dry_run:
-        return {"state": "done", "next": reverse("unions:import_detail", args=[upload.pk])}
-    if upload.outcome == Outcome.EXPIRED or not upload.stored_file:
-        return {"state": "expired", "next": preview_url}
     if not upload.in_progress:
+        # The engine turns the upload into a real batch (dry_run False) as the import starts,
+        # so only an idle one is done.
+        if not upload.dry_run:
+            return {"state": "done", "next": reverse("unions:import_detail", args=[upload.pk])}
+        if upload.outcome == Outcome.EXPIRED or not upload.stored_file:
+            return {"state": "expired", "next": preview_url}
         failed = bool((upload.report or {}).get("failure"))
         return {"state": "failed" if failed else "ready", "next": preview_url}
     progress = uploads.read_progress(upload.stored_file)

@@ -56,7 +56,12 @@ def test_a_short_file_runs_in_the_request(client, district_staff, settings, enqu
 
 
 def running(batch: ImportBatch, step: str, rows: int, total: int) -> None:
-    ImportBatch.objects.filter(pk=batch.pk).update(in_progress=step)
+    """As the worker leaves an upload mid-step; the engine makes a real run's batch real (not a
+    dry run, outcome running) as it starts."""
+    changes = {"in_progress": step}
+    if step == tasks.IMPORT:
+        changes.update(dry_run=False, outcome=ImportBatch.Outcome.RUNNING)
+    ImportBatch.objects.filter(pk=batch.pk).update(**changes)
     uploads.write_progress(batch.stored_file, state="running", rows=rows, total=total)
 
 
@@ -84,11 +89,14 @@ def test_the_progress_page_and_status_follow_a_running_task(client, district_sta
         "writing": False,
         "next": reverse("unions:import_preview", args=[batch.pk]),
     }
+    # The batch page sends its uploader to the progress too.
+    detail = client.get(reverse("unions:import_detail", args=[batch.pk]))
+    assert detail["Location"] == reverse("unions:import_preview", args=[batch.pk])
     # Busy: neither a second confirm nor a cancel touches it.
     client.post(reverse("unions:import_confirm", args=[batch.pk]))
     client.post(reverse("unions:import_cancel", args=[batch.pk]))
     batch.refresh_from_db()
-    assert (batch.in_progress, batch.dry_run) == ("import", True)
+    assert (batch.in_progress, batch.outcome) == ("import", ImportBatch.Outcome.RUNNING)
     assert Enterprise.objects.count() == 0
 
     running(batch, tasks.IMPORT, rows=8000, total=8000)

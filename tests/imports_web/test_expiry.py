@@ -88,3 +88,14 @@ def test_the_purge_command_expires_old_uploads(client, district_staff, upload_di
     assert not (upload_dir / batch.stored_file).exists()
     batch.refresh_from_db()
     assert batch.outcome == ImportBatch.Outcome.EXPIRED
+
+
+def test_an_import_left_running_by_a_killed_worker_expires(client, district_staff, upload_dir):
+    batch = uploaded(client, district_staff)
+    ImportBatch.objects.filter(pk=batch.pk).update(
+        in_progress="import", dry_run=False, outcome=ImportBatch.Outcome.RUNNING
+    )
+    assert purge_expired(now=NOW + datetime.timedelta(days=2)) == 1
+    batch.refresh_from_db()
+    assert (batch.outcome, batch.in_progress, batch.stored_file) == ("expired", "", "")
+    assert not any(upload_dir.iterdir())
