@@ -70,6 +70,8 @@ def _fill_openpyxl(sheet, rows: Rows) -> None:
             cell = sheet.cell(row=number, column=column, value=value)
             if isinstance(value, datetime.date):
                 cell.number_format = "DD/MM/YYYY"
+            elif isinstance(value, str) and value.startswith("="):
+                cell.data_type = "s"  # text that looks like a formula, not a formula
 
 
 # .xls -----------------------------------------------------------------------------------------

@@ -206,12 +206,17 @@ def parse_date(value: object) -> datetime.date:
         raise CellError(_("This date does not exist.")) from None
 
 
+# Cell types whose equal values parse alike (1 == 1.0 reads the same everywhere).
+_MEMO_TYPES = frozenset({str, int, float, datetime.date, datetime.datetime})
+
+
 class Memo:
     """A parser that remembers its answers, for columns whose values repeat (dates, legal
     forms, sectors, headcounts): a dict lookup instead of parsing the same text again.
 
-    Errors are remembered too and raised again. ``True``/``False`` are never remembered: they
-    equal 1 and 0 as dict keys, and must not borrow those numbers' answers.
+    Errors are remembered too and raised again. Only the types readers produce are
+    remembered, and never ``True``/``False``: they equal 1 and 0 as dict keys, and must not
+    borrow those numbers' answers.
     """
 
     __slots__ = ("_answers", "_parser", "limit")
@@ -222,14 +227,15 @@ class Memo:
         self.limit = limit
 
     def __call__(self, value: object) -> object:
-        try:
-            answer = self._answers[value]
-        except KeyError:
+        if value.__class__ not in _MEMO_TYPES:
             answer = self._answer(value)
-            if len(self._answers) < self.limit and value.__class__ is not bool:
-                self._answers[value] = answer
-        except TypeError:  # an unhashable value: no reader produces one, but parse it anyway
-            answer = self._answer(value)
+        else:
+            try:
+                answer = self._answers[value]
+            except KeyError:
+                answer = self._answer(value)
+                if len(self._answers) < self.limit:
+                    self._answers[value] = answer
         if answer.__class__ is CellError:
             raise answer
         return answer

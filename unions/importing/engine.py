@@ -219,6 +219,8 @@ class ImportSpec:
 
     def __init__(self, run: ImportRun) -> None:
         self.run = run
+        # The file's layout (header, columns), set before ``prepare``.
+        self.layout: Layout | None = None
 
     # Reading ---------------------------------------------------------------------------------
 
@@ -277,6 +279,10 @@ class ImportSpec:
         ]
 
     def title(self, name: str) -> str:
+        """A field's column as the file heads it, else its first alias."""
+        layout = getattr(self, "layout", None)
+        if layout is not None and name in layout.titles:
+            return layout.titles[name]
         for column in self.columns:
             if column.name == name:
                 return column.title
@@ -639,6 +645,7 @@ class _Runner:
                 % {"column": title}
             )
         spec = spec_class(self.run_info)
+        spec.layout = layout
         spec.prepare()
         if self.run_info.dry_run:
             self._read(table, spec)
