@@ -196,6 +196,8 @@ class UnionInline(admin.TabularInline):
 @admin.register(Enterprise)
 class EnterpriseAdmin(StaffExportMixin, ScopedAdmin):
     resource_classes = [EnterpriseResource]
+    # A link to the spreadsheet import screens (unions.views), for those who may write.
+    change_list_template = "admin/unions/change_list_import_link.html"
     list_display = [
         "tax_code",
         "name",
@@ -270,6 +272,7 @@ class ActiveUnionFilter(admin.SimpleListFilter):
 @admin.register(GrassrootsUnion)
 class GrassrootsUnionAdmin(StaffExportMixin, ScopedAdmin):
     resource_classes = [GrassrootsUnionResource]
+    change_list_template = "admin/unions/change_list_import_link.html"
     list_display = [
         "name",
         "enterprise",

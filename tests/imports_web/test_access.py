@@ -131,3 +131,26 @@ def test_zone_staff_see_their_unions_batches_only(client, zone_staff, district_s
     client.force_login(zone_staff)
     history = client.get(reverse("unions:import_list"))
     assert [batch.pk for batch in history.context["page"].object_list] == [own.pk]
+
+
+@pytest.mark.parametrize(
+    ("changelist", "kind"),
+    [
+        ("admin:unions_enterprise_changelist", "enterprises"),
+        ("admin:unions_grassrootsunion_changelist", "unions"),
+    ],
+)
+def test_the_admin_lists_link_staff_to_the_import_screen(
+    client, district_staff, party_viewer, changelist, kind
+):
+    link = reverse("unions:import_upload", args=[kind])
+    client.force_login(district_staff)
+    page = client.get(reverse(changelist))
+    assert page.status_code == 200
+    assert link in page.content.decode()
+    # django-import-export's button stays beside it
+    assert reverse(changelist.replace("changelist", "export")) in page.content.decode()
+    client.force_login(party_viewer)
+    page = client.get(reverse(changelist))
+    assert page.status_code == 200
+    assert link not in page.content.decode()
