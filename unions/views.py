@@ -10,7 +10,6 @@ another user, even in the same district, gets 404 on its preview, confirm and ca
 
 from __future__ import annotations
 
-import logging
 from functools import wraps
 from typing import TYPE_CHECKING
 
@@ -33,7 +32,6 @@ from unions.models import ImportBatch
 if TYPE_CHECKING:
     from django.http import HttpRequest
 
-logger = logging.getLogger(__name__)
 
 Outcome = ImportBatch.Outcome
 HISTORY_PAGE_SIZE = 25
