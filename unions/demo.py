@@ -19,7 +19,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
@@ -32,9 +32,9 @@ from unions.models import (
     Headcount,
     IndustrialZone,
     Member,
-    StaffScope,
     UpperUnion,
 )
+from unions.staff import create_staff
 from unions.taxcode import make_tax_code
 from unions.text import (
     COMMUNE_PREFIXES,
@@ -332,11 +332,11 @@ def _date_between(rng: random.Random, start: datetime.date, end: datetime.date) 
     return start + datetime.timedelta(days=rng.randrange((end - start).days + 1))
 
 
-def _years_before(day: datetime.date, years: int) -> datetime.date:
+def _add_years(day: datetime.date, years: int) -> datetime.date:
     try:
-        return day.replace(year=day.year - years)
+        return day.replace(year=day.year + years)
     except ValueError:  # 29 February
-        return day.replace(year=day.year - years, day=28)
+        return day.replace(year=day.year + years, day=28)
 
 
 def _log_normal(rng: random.Random, median: float, sigma: float) -> int:
@@ -761,7 +761,7 @@ def _add_union(
     before_current: bool = False,
 ) -> None:
     row = item.row
-    earliest = max(row.founded_on + datetime.timedelta(days=60), _years_before(today, 15))
+    earliest = max(row.founded_on + datetime.timedelta(days=60), _add_years(today, -15))
     earliest = min(earliest, today)
     if before_current:
         # An earlier union, dissolved before the current one is founded.
@@ -815,7 +815,7 @@ def _union_founded(
     lag = datetime.timedelta(days=round(rng.expovariate(1 / 3) * 365.25))
     founded = enterprise_founded + lag
     if founded < earliest:  # an old enterprise: organised at some point in the 15 years
-        return _date_between(rng, earliest, min(today, _years_before(earliest, -10)))
+        return _date_between(rng, earliest, min(today, _add_years(earliest, 10)))
     if founded > today:
         return _date_between(rng, earliest, today)
     return founded
@@ -953,7 +953,7 @@ def _build_member(
     born = datetime.date(person.born.year, 1, 1) if year_only else person.born
     joined_on = None
     if rng.random() < 0.95:
-        start = max(union.founded_on, _years_before(person.born, -18))  # from 18
+        start = max(union.founded_on, _add_years(person.born, 18))
         joined_on = _date_between(rng, min(start, today), today)
     age = today.year - born.year
     phone = ""
@@ -1092,23 +1092,22 @@ def demo_users() -> list[DemoUser]:
 def ensure_demo_users(*, password: str = DEMO_PASSWORD) -> list[User]:
     """Create the demo users that do not exist yet; existing ones (and their passwords) are kept.
 
-    TODO(lead): switch to the staff service (`create_staff`) once it lands.
+    They are made by the staff service, as operators' accounts are, so they get the same groups,
+    permissions and scopes.
     """
     users = []
     for spec in demo_users():
         user = User.objects.filter(username=spec.username).first()
         if user is None:
-            user = _create_staff(spec, password)
+            user = create_staff(
+                username=spec.username,
+                role=spec.role,
+                password=password,
+                district_code=spec.district.code if spec.district else None,
+                upper_union_id=spec.upper_union.pk if spec.upper_union else None,
+            )
         users.append(user)
     return users
-
-
-def _create_staff(spec: DemoUser, password: str) -> User:
-    user = User.objects.create_user(username=spec.username, password=password, is_staff=True)
-    user.groups.add(Group.objects.get_or_create(name=spec.role)[0])
-    if spec.district is not None or spec.upper_union is not None:
-        StaffScope.objects.create(user=user, district=spec.district, upper_union=spec.upper_union)
-    return user
 
 
 def demo_logins() -> list[DemoLogin]:
