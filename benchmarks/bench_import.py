@@ -1,0 +1,478 @@
+#!/usr/bin/env python
+"""Import speed on PostgreSQL: the project's engine against its peer and the physical limit.
+
+    .venv/bin/python benchmarks/bench_import.py --rows 100000
+
+One run (issue 4, item 6; the peer and the limit as /work/shared/BENCHMARKS.md defines them):
+
+1. writes a realistic 10-column enterprise list of ``--rows`` rows (``realistic_file.py``,
+   cached in /tmp by size and seed);
+2. recreates the database ``congdoan_bench`` (drop, create, ``migrate``, ``load_units``);
+3. measures, each in a fresh process so that its peak RSS is its own:
+   - **new**: ``run_import`` of the file into the empty database, as an operator (no user);
+   - **unchanged**: ``run_import`` of the same file again: every row unchanged;
+   - **peer**: django-import-export's default ``ModelResource`` keyed on ``tax_code``, the
+     district a ``ForeignKeyWidget`` by exact name, into a truncated enterprise table, on the
+     first ``--peer-rows`` rows (the same enterprises) loaded by tablib;
+   - **limit**: the calamine row iterator, each cell converted to a typed value, and COPY into
+     a bare table with the same columns (no index, no constraint), in one transaction;
+4. prints the table and the issue's targets, each PASS or MISS. The exit code is 0 either way.
+
+Each phase's time runs from opening the file to the commit; Django's start-up is outside it.
+Peak RSS is the whole process's (``ru_maxrss``), Django included.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from benchmarks.realistic_file import (  # noqa: E402
+    HEADER_ROW,
+    OWNERSHIP_CODES,
+    cached_file,
+)
+
+DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/congdoan_bench"
+SETTINGS = "config.settings.base"
+RESULT_MARK = "BENCH-RESULT "
+# Targets of issue 4 ("Acceptance", "Speed").
+NEW_VS_LIMIT = 0.25
+NEW_VS_PEER = 15.0
+UNCHANGED_VS_LIMIT = 0.40
+RSS_LIMIT_MB = 300
+# The peer's model fields, in the file's column order (None: a column it does not import).
+# Commune names repeat across districts, so an exact-name ForeignKeyWidget cannot take them.
+PEER_COLUMNS = (
+    "tax_code",
+    "name",
+    "district",
+    None,
+    "workers",
+    "ownership",
+    "legal_form",
+    "sector",
+    "founded_on",
+    None,
+)
+
+
+# Phases (each runs in its own process) --------------------------------------------------------
+
+
+def _peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+
+
+def _django() -> None:
+    import django
+
+    django.setup()
+
+
+def _truncate_enterprises() -> None:
+    """Empty the enterprise table and the tables that hang on it, as a fresh database has it."""
+    from django.db import connection
+
+    from unions.models import Enterprise
+
+    tables = [Enterprise._meta.db_table, Enterprise.history.model._meta.db_table]
+    with connection.cursor() as cursor:
+        cursor.execute(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE")
+
+
+def phase_import(path: Path, expected: str) -> dict:
+    """The project's engine on the whole file: ``expected`` is ``created`` or ``unchanged``."""
+    _django()
+    from unions.importing import run_import
+
+    if expected == "created":
+        _truncate_enterprises()
+
+    before = _peak_rss_mb()
+    start = time.perf_counter()
+    result = run_import(spec="enterprises", path=path)
+    seconds = time.perf_counter() - start
+    counts = {
+        name: getattr(result, name)
+        for name in ("rows", "created", "updated", "unchanged", "skipped", "error_count")
+    }
+    counts["warning_count"] = result.warning_count
+    if result.error or result.error_count or counts[expected] != result.rows:
+        raise SystemExit(f"unexpected outcome: {result.error!r} {counts}")
+    return {
+        "rows": result.rows,
+        "seconds": seconds,
+        "rss_mb": _peak_rss_mb(),
+        "rss_before_mb": before,
+        "counts": counts,
+    }
+
+
+def _peer_resource():
+    from import_export import fields, resources, widgets
+
+    from unions.models import AdministrativeUnit, Enterprise
+
+    class EnterpriseResource(resources.ModelResource):
+        district = fields.Field(
+            attribute="district",
+            column_name="district",
+            widget=widgets.ForeignKeyWidget(AdministrativeUnit, "name"),
+        )
+
+        class Meta:
+            model = Enterprise
+            import_id_fields = ["tax_code"]
+            fields = tuple(name for name in PEER_COLUMNS if name)
+
+    return EnterpriseResource()
+
+
+def _peer_value(name: str | None, value: object) -> object:
+    # The peer is fed what it can take: the stored ownership codes, and workers without the
+    # thousands separators its IntegerWidget would misread ("1.250" is 1 to it).
+    if name == "ownership" and value:
+        return OWNERSHIP_CODES[value]
+    if name == "workers" and isinstance(value, str):
+        return int(value.replace(".", "").replace(",", "").replace(" ", ""))
+    return value
+
+
+def phase_peer(path: Path) -> dict:
+    """django-import-export's default import of the peer's file into a clean enterprise table."""
+    _django()
+    import tablib
+
+    _truncate_enterprises()
+
+    before = _peak_rss_mb()
+    start = time.perf_counter()
+    with path.open("rb") as source:
+        loaded = tablib.Dataset().load(source, format="xlsx", skip_lines=HEADER_ROW - 1)
+    dataset = tablib.Dataset(headers=[name or f"unused_{i}" for i, name in enumerate(PEER_COLUMNS)])
+    for cells in loaded:
+        pairs = zip(PEER_COLUMNS, cells, strict=True)
+        dataset.append([_peer_value(name, cell) for name, cell in pairs])
+    loaded_at = time.perf_counter()
+    result = _peer_resource().import_data(dataset, dry_run=False)
+    end = time.perf_counter()
+    if result.has_errors() or result.has_validation_errors():
+        first = (result.invalid_rows or [None])[0] or result.base_errors or result.row_errors()[:1]
+        raise SystemExit(f"the peer's import failed: {first}")
+    created = result.totals.get("new", 0)
+    if created != len(dataset):
+        raise SystemExit(f"the peer created {created} of {len(dataset)} rows")
+    return {
+        "rows": len(dataset),
+        # The import alone: the peer's rows/s leaves out the tablib load, which favours it.
+        "seconds": end - loaded_at,
+        "load_seconds": loaded_at - start,
+        "rss_mb": _peak_rss_mb(),
+        "rss_before_mb": before,
+    }
+
+
+def _text(value: object) -> str | None:
+    if value is None or value == "":
+        return None
+    if type(value) is float:
+        return str(int(value)) if value.is_integer() else str(value)
+    return str(value)
+
+
+def _whole(value: object) -> int | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, str):
+        return int(value.replace(".", "").replace(",", "").replace(" ", ""))
+    return int(value)
+
+
+def _date(value: object) -> datetime.date | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    return value
+
+
+# The limit's columns, with the cell conversion of each.
+LIMIT_COLUMNS = (
+    ("tax_code", "text", _text),
+    ("name", "text", _text),
+    ("district", "text", _text),
+    ("commune", "text", _text),
+    ("workers", "integer", _whole),
+    ("ownership", "text", _text),
+    ("legal_form", "text", _text),
+    ("sector", "text", _text),
+    ("founded_on", "date", _date),
+    ("industrial_zone", "text", _text),
+)
+
+
+def phase_limit(path: Path, url: str) -> dict:
+    """calamine read + typed cells + COPY into a bare table, one transaction."""
+    import psycopg
+    import python_calamine
+
+    table = "bench_limit"
+    converters = [convert for _name, _type, convert in LIMIT_COLUMNS]
+    names = ", ".join(name for name, _type, _convert in LIMIT_COLUMNS)
+    definition = ", ".join(f"{name} {kind}" for name, kind, _convert in LIMIT_COLUMNS)
+    with psycopg.connect(url) as connection:
+        connection.execute(f"DROP TABLE IF EXISTS {table}")
+        connection.execute(f"CREATE TABLE {table} ({definition})")
+        connection.commit()
+        before = _peak_rss_mb()
+        start = time.perf_counter()
+        workbook = python_calamine.CalamineWorkbook.from_path(str(path))
+        sheet = workbook.get_sheet_by_index(0)
+        rows = 0
+        with connection.cursor() as cursor:
+            with cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                for number, cells in enumerate(sheet.iter_rows(), start=1):
+                    if number <= HEADER_ROW:
+                        continue
+                    pairs = zip(converters, cells, strict=True)
+                    copy.write_row([convert(cell) for convert, cell in pairs])
+                    rows += 1
+        connection.commit()
+        seconds = time.perf_counter() - start
+        workbook.close()
+        copied = connection.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+        connection.execute(f"DROP TABLE {table}")
+        connection.commit()
+    if copied != rows:
+        raise SystemExit(f"the limit copied {copied} of {rows} rows")
+    return {"rows": rows, "seconds": seconds, "rss_mb": _peak_rss_mb(), "rss_before_mb": before}
+
+
+def run_phase(args: argparse.Namespace) -> None:
+    path = Path(args.file)
+    if args.phase == "new":
+        report = phase_import(path, "created")
+    elif args.phase == "unchanged":
+        report = phase_import(path, "unchanged")
+    elif args.phase == "peer":
+        report = phase_peer(path)
+    elif args.phase == "limit":
+        report = phase_limit(path, args.database_url)
+    else:
+        raise SystemExit(f"unknown phase {args.phase}")
+    print(RESULT_MARK + json.dumps(report), flush=True)
+
+
+# The driver ------------------------------------------------------------------------------------
+
+
+def _environment(url: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        DJANGO_SETTINGS_MODULE=SETTINGS,
+        DATABASE_URL=url,
+        # DEBUG would make Django keep every query of the peer's run in memory.
+        DEBUG="False",
+        PYTHONUNBUFFERED="1",
+    )
+    return env
+
+
+def _child(args: argparse.Namespace, phase: str, path: Path) -> dict:
+    command = [
+        sys.executable,
+        str(Path(__file__).resolve()),
+        "--phase",
+        phase,
+        "--file",
+        str(path),
+        "--database-url",
+        args.database_url,
+    ]
+    done = subprocess.run(
+        command,
+        cwd=ROOT,
+        env=_environment(args.database_url),
+        stdout=subprocess.PIPE,
+        text=True,
+        check=False,
+    )
+    lines = [line for line in done.stdout.splitlines() if line.startswith(RESULT_MARK)]
+    if done.returncode or not lines:
+        sys.stderr.write(done.stdout)
+        raise SystemExit(f"phase {phase} failed (exit {done.returncode})")
+    return json.loads(lines[-1][len(RESULT_MARK) :])
+
+
+def _database_name(url: str) -> str:
+    return url.rsplit("/", 1)[1].split("?", 1)[0]
+
+
+def _admin_connection(url: str):
+    import psycopg
+
+    return psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True)
+
+
+def recreate_database(url: str) -> str:
+    """Drop and create the benchmark database, migrate it and load the province's units."""
+    name = _database_name(url)
+    with _admin_connection(url) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        connection.execute(f'CREATE DATABASE "{name}"')
+        version = connection.execute("SHOW server_version").fetchone()[0]
+    env = _environment(url)
+    for command in (["migrate", "--noinput"], ["load_units", "--province", "24"]):
+        subprocess.run(
+            [sys.executable, "manage.py", *command],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+    return version
+
+
+def drop_database(url: str) -> None:
+    with _admin_connection(url) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{_database_name(url)}" WITH (FORCE)')
+
+
+def _rate(report: dict) -> float:
+    return report["rows"] / report["seconds"]
+
+
+def _median(reports: list[dict]) -> dict:
+    """The run with the median rows/s, and the highest peak RSS of all the runs."""
+    ordered = sorted(reports, key=_rate)
+    middle = dict(ordered[(len(ordered) - 1) // 2])
+    middle["rss_mb"] = max(report["rss_mb"] for report in reports)
+    middle["rates"] = [_rate(report) for report in reports]
+    return middle
+
+
+def _verdict(ok: bool) -> str:
+    return "PASS" if ok else "MISS"
+
+
+def render(args, runs: dict[str, list[dict]], version: str) -> str:
+    reports = {phase: _median(found) for phase, found in runs.items()}
+    new, unchanged = reports["new"], reports["unchanged"]
+    peer, limit = reports["peer"], reports["limit"]
+    lines = [
+        f"Import benchmark, {time.strftime('%Y-%m-%d')}: {args.rows:,} rows "
+        f"(peer {peer['rows']:,}), seed {args.seed}, median of {args.repeat} "
+        f"run{'s' if args.repeat > 1 else ''}; PostgreSQL {version}, "
+        f"Python {platform.python_version()}, {os.cpu_count()} CPUs",
+        "",
+        "| path | rows | seconds | rows/s | every run, rows/s | peak RSS |",
+        "|---|---:|---:|---:|---|---:|",
+    ]
+    titled = (
+        ("project: new file (`run_import`, operator)", new),
+        ("project: same file again, all unchanged", unchanged),
+        ("django-import-export default `ModelResource`", peer),
+        ("limit: calamine read + typed cells + COPY", limit),
+    )
+    for title, report in titled:
+        rates = ", ".join(f"{rate:,.0f}" for rate in report["rates"])
+        lines.append(
+            f"| {title} | {report['rows']:,} | {report['seconds']:.2f} | "
+            f"{_rate(report):,.0f} | {rates} | {report['rss_mb']:.0f} MB |"
+        )
+    new_limit = _rate(new) / _rate(limit)
+    new_peer = _rate(new) / _rate(peer)
+    again_limit = _rate(unchanged) / _rate(limit)
+    rss = max(new["rss_mb"], unchanged["rss_mb"])
+    lines += [
+        "",
+        "| target | measured | goal | |",
+        "|---|---:|---:|---|",
+        f"| new import / limit | {new_limit:.0%} | ≥ {NEW_VS_LIMIT:.0%} | "
+        f"{_verdict(new_limit >= NEW_VS_LIMIT)} |",
+        f"| new import / django-import-export default | {new_peer:.1f}× | ≥ {NEW_VS_PEER:g}× | "
+        f"{_verdict(new_peer >= NEW_VS_PEER)} |",
+        f"| unchanged re-import / limit | {again_limit:.0%} | ≥ {UNCHANGED_VS_LIMIT:.0%} | "
+        f"{_verdict(again_limit >= UNCHANGED_VS_LIMIT)} |",
+        f"| peak RSS of the project's imports | {rss:.0f} MB | ≤ {RSS_LIMIT_MB} MB | "
+        f"{_verdict(rss <= RSS_LIMIT_MB)} |",
+        "",
+        f"Peer: rows/s of `import_data` alone; its tablib load took {peer['load_seconds']:.2f} s "
+        "more. Peak RSS includes Django and the process's start "
+        f"({new['rss_before_mb']:.0f} MB before the new import).",
+    ]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rows", type=int, default=100_000, help="rows of the file (100,000)")
+    parser.add_argument(
+        "--peer-rows",
+        type=int,
+        default=None,
+        help="rows for django-import-export (default: min(rows, 5000))",
+    )
+    parser.add_argument("--seed", type=int, default=1, help="seed of the generated file")
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=3,
+        help="runs of each phase, in fresh processes; the table gives the median (3)",
+    )
+    parser.add_argument(
+        "--keep-db", action="store_true", help="leave the benchmark database in place"
+    )
+    parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL))
+    parser.add_argument("--phase", help=argparse.SUPPRESS)
+    parser.add_argument("--file", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.phase:
+        run_phase(args)
+        return 0
+    args.repeat = max(1, args.repeat)
+    peer_rows = min(args.rows, args.peer_rows or 5000)
+
+    def say(message: str) -> None:
+        print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+    say(f"writing or reusing the files ({args.rows:,} and {peer_rows:,} rows)")
+    path = cached_file(args.rows, args.seed)
+    peer_path = cached_file(peer_rows, args.seed)
+    say(f"recreating {_database_name(args.database_url)}")
+    version = recreate_database(args.database_url)
+    # Rounds interleave the phases, so that a machine busier for a while slows all of them.
+    rounds = [[("new", path), ("unchanged", path), ("limit", path)]] * args.repeat
+    rounds += [[("peer", peer_path)]] * args.repeat
+    runs: dict[str, list[dict]] = {"new": [], "unchanged": [], "peer": [], "limit": []}
+    try:
+        for number, phases in enumerate(rounds, start=1):
+            for phase, file in phases:
+                report = _child(args, phase, file)
+                runs[phase].append(report)
+                say(
+                    f"round {number}, {phase}: {_rate(report):,.0f} rows/s, "
+                    f"{report['rss_mb']:.0f} MB"
+                )
+    finally:
+        if not args.keep_db:
+            drop_database(args.database_url)
+    print(render(args, runs, version))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
