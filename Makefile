@@ -28,7 +28,7 @@ run: demo
 	@echo "Serving at http://$(HOST)/ (the import worker runs beside it; Ctrl+C stops both)"
 	$(BIN)/python manage.py db_worker --interval 1 & \
 	  trap 'kill $$! 2>/dev/null' EXIT INT TERM; \
-	  $(BIN)/python manage.py runserver $(HOST)
+	  $(BIN)/python manage.py runserver --insecure $(HOST)
 
 worker: install
 	$(BIN)/python manage.py db_worker
