@@ -99,8 +99,9 @@ def _compute_access(user: AbstractBaseUser | AnonymousUser) -> Access:
     scope = StaffScope.objects.filter(user=user).values("district_id", "upper_union_id").first()
     if scope is None:
         return Access(role=None)
-    return Access(role=role, district_id=scope["district_id"],
-                  upper_union_id=scope["upper_union_id"])
+    return Access(
+        role=role, district_id=scope["district_id"], upper_union_id=scope["upper_union_id"]
+    )
 
 
 def scope_filter(

@@ -70,6 +70,7 @@ def _staff_user_admin(base: type[UserAdmin]) -> type[UserAdmin]:
         list_display = ["username", "full_name", "role", "scope", "is_active", "last_login"]
         list_filter = ["is_active", "groups"]
         list_select_related = ["scope__district", "scope__upper_union"]
+        show_full_result_count = False
 
         def get_queryset(self, request: HttpRequest) -> QuerySet:
             roles = Prefetch("groups", queryset=Group.objects.only("name"))

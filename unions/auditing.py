@@ -2,7 +2,8 @@
 
 Candidates' Party-related data is a sensitive category under Vietnam's personal-data law, so
 every view of a member's or a referral's page and every export of such data leaves a row here.
-Views call `log_view` / `log_export`; admins get it by mixing in `ReadLoggedAdminMixin`.
+Views call `log_view` / `log_export`. ScopedAdmin logs the change and history pages of
+`READ_LOGGED_MODELS`; `ReadLoggedAdminMixin` logs another admin's pages and its exports.
 """
 
 from __future__ import annotations
@@ -21,13 +22,13 @@ if TYPE_CHECKING:
 
 REPR_LENGTH = ReadLog._meta.get_field("object_repr").max_length
 PATH_LENGTH = ReadLog._meta.get_field("path").max_length
+# Candidates' personal data: every admin page showing one of these rows is logged (ScopedAdmin).
+READ_LOGGED_MODELS = frozenset({"unions.member", "referrals.referral"})
 # Form fields of an export POST that say nothing about what was exported.
 NOISE_PARAMS = frozenset({"csrfmiddlewaretoken", "format", "resource", "export_items"})
 
 
-def log_view(
-    *, user: AbstractBaseUser | AnonymousUser, obj: Model, path: str = ""
-) -> ReadLog:
+def log_view(*, user: AbstractBaseUser | AnonymousUser, obj: Model, path: str = "") -> ReadLog:
     """Record that `user` opened `obj`'s page (its change page, history or detail view)."""
     return _write(user=user, action=ReadLog.Action.VIEW, obj=obj, path=path)
 
@@ -80,23 +81,25 @@ def _write(
     )
 
 
-class ReadLoggedAdminMixin:
-    """Put first in a ModelAdmin's bases: logs change-page and history GETs, and exports.
+def log_shown_page(request: HttpRequest, response: HttpResponse, obj: Model | None = None) -> None:
+    """Log an admin page that showed a row (a GET answered 200); refusals leave no row."""
+    if request.method != "GET" or response.status_code != 200:
+        return
+    if obj is None:
+        context = getattr(response, "context_data", None) or {}
+        obj = context.get("original") or context.get("object")
+    if isinstance(obj, Model):
+        log_view(user=request.user, obj=obj, path=request.get_full_path())
 
-    Only pages that were actually shown are logged: a 403 or 404 leaves no row.
+
+class ReadLoggedAdminMixin:
+    """Put first in a ModelAdmin's bases to log its change and history pages and its exports.
+
+    `ScopedAdmin` already logs the pages of `READ_LOGGED_MODELS`; this mixin adds any other
+    admin, and django-import-export's exports (which run before ScopedAdmin in the MRO).
     """
 
-    def change_view(
-        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context=None
-    ) -> HttpResponse:
-        response = super().change_view(request, object_id, form_url, extra_context)
-        self._log_shown_page(request, response)
-        return response
-
-    def history_view(self, request: HttpRequest, object_id: str, extra_context=None):
-        response = super().history_view(request, object_id, extra_context)
-        self._log_shown_page(request, response)
-        return response
+    read_logged = True
 
     def get_export_data(self, file_format, request: HttpRequest, queryset: QuerySet, **kwargs):
         # django-import-export's one path to an export file, from its page and from actions.
@@ -109,11 +112,3 @@ class ReadLoggedAdminMixin:
             path=request.path,
         )
         return data
-
-    def _log_shown_page(self, request: HttpRequest, response: HttpResponse) -> None:
-        if request.method != "GET" or response.status_code != 200:
-            return
-        context = getattr(response, "context_data", None) or {}
-        obj = context.get("original") or context.get("object")
-        if isinstance(obj, Model):
-            log_view(user=request.user, obj=obj, path=request.get_full_path())

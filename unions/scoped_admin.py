@@ -22,6 +22,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
 from unions.access import access_for, assignable_filter, mask_national_id
+from unions.auditing import READ_LOGGED_MODELS, log_shown_page
 from unions.models import ReferenceQuerySet
 from unions.paginators import EstimatedCountPaginator
 from unions.text import fold
@@ -123,6 +124,8 @@ class ScopedAdmin(ScopedChoicesMixin, SimpleHistoryAdmin):
     admin_only_fields: tuple[str, ...] = ()
     masked_fields: dict[str, str] = {"national_id": "masked_national_id"}
     recent_changes_shown = 5
+    # Whether change and history pages go to the read log; None: if the model is candidates' data.
+    read_logged: bool | None = None
     paginator = EstimatedCountPaginator
     show_full_result_count = False
     list_per_page = 50
@@ -335,6 +338,17 @@ class ScopedAdmin(ScopedChoicesMixin, SimpleHistoryAdmin):
 
     # --- History -----------------------------------------------------------------------------
 
+    def is_read_logged(self) -> bool:
+        if self.read_logged is not None:
+            return self.read_logged
+        return self.model._meta.label_lower in READ_LOGGED_MODELS
+
+    def change_view(self, request: HttpRequest, object_id: str, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        if self.is_read_logged():
+            log_shown_page(request, response)
+        return response
+
     @property
     def has_simple_history(self) -> bool:
         return hasattr(self.model._meta, "simple_history_manager_attribute")
@@ -347,10 +361,14 @@ class ScopedAdmin(ScopedChoicesMixin, SimpleHistoryAdmin):
     def history_view(self, request: HttpRequest, object_id: str, extra_context=None):
         # django-simple-history falls back to the history of rows it cannot find: only rows the
         # user reads have a history page here.
-        self.get_object(request, unquote(object_id))
+        obj = self.get_object(request, unquote(object_id))
         if not self.has_simple_history:
-            return admin.ModelAdmin.history_view(self, request, object_id, extra_context)
-        return super().history_view(request, object_id, extra_context)
+            response = admin.ModelAdmin.history_view(self, request, object_id, extra_context)
+        else:
+            response = super().history_view(request, object_id, extra_context)
+        if self.is_read_logged():
+            log_shown_page(request, response, obj)
+        return response
 
     def history_form_view(
         self, request: HttpRequest, object_id: str, version_id: str, extra_context=None

@@ -142,6 +142,8 @@ RECOGNITION_DEADLINE_WORKING_DAYS = env.int("RECOGNITION_DEADLINE_WORKING_DAYS",
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=10)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.25)  # hours; never a permanent lock
 AXES_RESET_ON_SUCCESS = True
+# The lock lasts the cool-off from the last counted failure; tries while locked do not extend it.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_CALLABLE = "unions.admin_site.lockout_response"
 # By account, not by address: a whole district office shares one public IP behind its router.
 AXES_LOCKOUT_PARAMETERS = ["username"]
