@@ -1,0 +1,1175 @@
+"""Member lists and referral registers: the second half of IMPORT.md, on the import engine.
+
+Both are :class:`unions.importing.ImportSpec` kinds, registered when the app is ready
+(`referrals.apps`), so the commands and the browser's import screens offer them.
+
+- :class:`MemberImport` upserts union members: found by national ID, else by folded name, date
+  of birth and union (the enterprise's active union). It writes set-based like the unions
+  imports: a staging table, then one INSERT, one UPDATE and one history statement.
+- :class:`ReferralImport` reads a register of milestone dates. Every row passes the pipeline's
+  own rules (`referrals.pipeline.check_milestones`) before anything is written; the writes are
+  bulk ORM statements, with history rows, events and commendations.
+
+Ethnicity and religion columns are recognised so they can be named in a notice, and their cells
+are blanked as soon as a row is read: they are never stored, nor echoed in an error download.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import connection
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from referrals.models import (
+    ADMITTED_STAGES,
+    Commendation,
+    Enrollment,
+    IntroducerType,
+    Outcome,
+    PartyOrganization,
+    Referral,
+    ReferralEvent,
+    Stage,
+    stage_rank,
+)
+from referrals.pipeline import check_milestones, furthest_stage
+from unions.importing import (
+    CREATED,
+    UNCHANGED,
+    UPDATED,
+    CellError,
+    Column,
+    FileError,
+    ImportSpec,
+    Issue,
+    Row,
+    Vocabulary,
+    cell_text,
+    insert_history,
+    parse_date,
+    parse_text,
+    register,
+)
+from unions.importing import (
+    Stage as StagingTable,
+)
+from unions.importing.cells import clean
+from unions.importing.enterprises import TAX_CODE, read_tax_code
+from unions.importing.writing import quote, select_by_keys
+from unions.models import Enterprise, GrassrootsUnion, ImportBatch, Member
+from unions.text import fold
+
+__all__ = ["MemberImport", "ReferralImport"]
+
+# --- Columns ----------------------------------------------------------------------------------
+
+NATIONAL_ID_ALIASES = (
+    "Số CCCD",
+    "CCCD",
+    "Số định danh cá nhân",
+    "CMND/CCCD",
+    "Số CMND/CCCD",
+    "CCCD/CMND",
+    "Số CCCD/CMND",
+    "Số căn cước công dân",
+    "Căn cước công dân",
+    "Số CMND",
+    "CMND",
+    "National ID",
+)
+FULL_NAME_ALIASES = ("Họ và tên", "Họ tên", "Họ và tên đoàn viên", "Tên đoàn viên", "Full name")
+BIRTH_ALIASES = (
+    "Ngày sinh",
+    "Ngày tháng năm sinh",
+    "Ngày, tháng, năm sinh",
+    "Năm sinh",
+    "Date of birth",
+)
+# Recognised so that the summary can say they were dropped; never stored, never echoed.
+DROPPED = (
+    Column("ethnicity", ("Dân tộc", "Ethnicity")),
+    Column("religion", ("Tôn giáo", "Religion")),
+)
+
+MEMBER_COLUMNS = (
+    Column("full_name", FULL_NAME_ALIASES, required=True),
+    Column("date_of_birth", BIRTH_ALIASES, required=True),
+    Column("gender", ("Giới tính", "Nam/Nữ", "Gender")),
+    Column("national_id", NATIONAL_ID_ALIASES),
+    Column("tax_code", TAX_CODE.aliases, required=True),
+    Column(
+        "joined_on",
+        (
+            "Ngày vào công đoàn",
+            "Ngày gia nhập công đoàn",
+            "Ngày kết nạp công đoàn",
+            "Ngày vào CĐ",
+            "Joined on",
+        ),
+    ),
+    Column("vgcl_number", ("Mã số đoàn viên", "Mã đoàn viên", "Số thẻ đoàn viên")),
+    Column("education", ("Trình độ học vấn", "Văn hóa", "Trình độ văn hóa", "Education")),
+    Column("phone", ("Số điện thoại", "SĐT", "Điện thoại", "Phone")),
+    Column("job", ("Nghề nghiệp", "Công việc", "Chức vụ", "Job")),
+)
+
+REGISTER_COLUMNS = (
+    Column("national_id", NATIONAL_ID_ALIASES),
+    Column("full_name", FULL_NAME_ALIASES),
+    Column("date_of_birth", BIRTH_ALIASES),
+    Column("tax_code", TAX_CODE.aliases),
+    Column("commended_on", ("Ngày được biểu dương", "Ngày công nhận ưu tú", "Ngày biểu dương")),
+    Column("certificate_number", ("Số giấy chứng nhận", "Số GCN", "Số GCN lớp NTVĐ")),
+    Column(
+        "certificate_on",
+        ("Ngày cấp GCN lớp NTVĐ", "Ngày cấp giấy chứng nhận", "Ngày cấp GCN", "Ngày GCN"),
+    ),
+    Column("introduced_on", ("Ngày giới thiệu", "Ngày CĐCS giới thiệu")),
+    Column("party_organization", ("Tổ chức đảng tiếp nhận", "Chi bộ tiếp nhận", "Chi bộ")),
+    Column("admitted_on", ("Ngày kết nạp", "Ngày kết nạp Đảng", "Ngày kết nạp vào Đảng")),
+    Column("decision_number", ("Số quyết định kết nạp", "Số QĐ kết nạp")),
+    Column(
+        "recognized_on",
+        (
+            "Ngày công nhận đảng viên chính thức",
+            "Ngày chuyển chính thức",
+            "Ngày công nhận chính thức",
+        ),
+    ),
+    Column("introducer_type", ("Hình thức giới thiệu", "Người giới thiệu")),
+    Column("outcome", ("Kết quả",)),
+    Column("reason", ("Lý do",)),
+)
+
+GENDERS = Vocabulary(
+    {"Nam": "male", "Nữ": "female", "Male": "male", "Female": "female", "M": "male", "F": "female"}
+)
+INTRODUCER_TYPES = Vocabulary(
+    {
+        "BCH CĐCS và 1 đảng viên": IntroducerType.UNION_COMMITTEE,
+        "BCH CĐCS và một đảng viên": IntroducerType.UNION_COMMITTEE,
+        "BCH công đoàn cơ sở và 1 đảng viên": IntroducerType.UNION_COMMITTEE,
+        "Ban chấp hành CĐCS và 1 đảng viên": IntroducerType.UNION_COMMITTEE,
+        "Ban chấp hành công đoàn cơ sở và 1 đảng viên": IntroducerType.UNION_COMMITTEE,
+        "2 đảng viên": IntroducerType.TWO_MEMBERS,
+        "Hai đảng viên": IntroducerType.TWO_MEMBERS,
+        "2 đảng viên chính thức": IntroducerType.TWO_MEMBERS,
+        "BCH Đoàn và 1 đảng viên": IntroducerType.YOUTH_COMMITTEE,
+        "BCH Đoàn và một đảng viên": IntroducerType.YOUTH_COMMITTEE,
+        "BCH Đoàn TN và 1 đảng viên": IntroducerType.YOUTH_COMMITTEE,
+        "BCH Đoàn thanh niên và 1 đảng viên": IntroducerType.YOUTH_COMMITTEE,
+        "Ban chấp hành Đoàn và 1 đảng viên": IntroducerType.YOUTH_COMMITTEE,
+    }
+)
+NO_OUTCOME = "-"
+OUTCOMES = Vocabulary(
+    {
+        "Không kết nạp": Outcome.DECLINED,
+        "Không được kết nạp": Outcome.DECLINED,
+        "Không đủ điều kiện": Outcome.DECLINED,
+        "Rút hồ sơ": Outcome.WITHDRAWN,
+        "Xin rút hồ sơ": Outcome.WITHDRAWN,
+        "Rút": Outcome.WITHDRAWN,
+        # Registers also note admissions in this column; the dates already say so.
+        "Kết nạp": NO_OUTCOME,
+        "Đã kết nạp": NO_OUTCOME,
+        "Được kết nạp": NO_OUTCOME,
+    }
+)
+
+MILESTONE_DATES = (
+    "commended_on",
+    "certificate_on",
+    "introduced_on",
+    "admitted_on",
+    "recognized_on",
+)
+MILESTONE_NUMBERS = ("certificate_number", "decision_number")
+# Each date a register carries, and the stage it brings a referral to.
+STAGE_OF_DATE = {
+    "commended_on": Stage.IDENTIFIED,
+    "certificate_on": Stage.CLASS_COMPLETED,
+    "introduced_on": Stage.INTRODUCED,
+    "admitted_on": Stage.ADMITTED,
+    "recognized_on": Stage.FULL_MEMBER,
+}
+# Every milestone field the rules read, in their order.
+RULE_FIELDS = (
+    "commended_on",
+    "certificate_number",
+    "certificate_on",
+    "applied_on",
+    "introduced_on",
+    "cell_resolution_on",
+    "admitted_on",
+    "decision_number",
+    "ceremony_on",
+    "recognized_on",
+)
+
+
+def _text(limit: int):
+    def parse(value: object) -> str:
+        return parse_text(value, max_length=limit)
+
+    return parse
+
+
+def _drop_sensitive_cells(row: Row) -> None:
+    """Blank the ethnicity and religion cells, so nothing downstream can store or show them."""
+    dropped_titles = {fold(title) for title in row.layout.dropped}
+    if not dropped_titles:
+        return
+    indexes = {
+        index
+        for index, title in enumerate(row.layout.header)
+        if title and fold(title) in dropped_titles
+    }
+    row.cells = [None if index in indexes else cell for index, cell in enumerate(row.cells)]
+
+
+def parse_birth(value: object, today: datetime.date) -> tuple[datetime.date, bool]:
+    """A date of birth, or a bare year as 1 January of it with the year-only flag."""
+    year = None
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        if float(value).is_integer() and 1900 <= value <= today.year:
+            year = int(value)
+    elif isinstance(value, str):
+        text = clean(value)
+        if len(text) == 4 and text.isdigit():
+            year = int(text)
+            if not 1900 <= year <= today.year:
+                raise CellError(_("This year of birth is not plausible."))
+    if year is not None:
+        return datetime.date(year, 1, 1), True
+    born = parse_date(value)
+    if born > today:
+        raise CellError(_("This date is in the future."))
+    if born.year < 1900:
+        raise CellError(_("This year of birth is not plausible."))
+    return born, False
+
+
+def parse_national_id(value: object) -> str:
+    """A 12-digit citizen ID or a 9-digit old ID card number, as digits.
+
+    A numeric cell loses leading zeros (Hà Nội's IDs start with 001), and so does text a
+    spreadsheet exported: 10 or 11 digits from a number, or 11 from text, become 12; an old
+    card's 8 digits from a number become 9.
+    """
+    numeric = isinstance(value, int | float) and not isinstance(value, bool)
+    if numeric:
+        if not float(value).is_integer():
+            raise CellError(_("A national ID has 12 digits (or 9 on an old ID card)."))
+        digits = str(int(value))
+    else:
+        digits = "".join(clean(value).replace(".", "").split())
+    if not digits.isdigit() or not digits.isascii():
+        raise CellError(_("A national ID has 12 digits (or 9 on an old ID card)."))
+    if len(digits) == 11 or (numeric and len(digits) == 10):
+        digits = digits.zfill(12)
+    elif numeric and len(digits) == 8:
+        digits = digits.zfill(9)
+    if len(digits) not in (9, 12):
+        raise CellError(_("A national ID has 12 digits (or 9 on an old ID card)."))
+    return digits
+
+
+def parse_education(value: object) -> str:
+    # "12/12" typed in Excel may arrive as a date (12 December): read it back as typed.
+    if isinstance(value, datetime.date):
+        return f"{value.day}/{value.month}"
+    return parse_text(value, max_length=20)
+
+
+class _MemberIdentity:
+    """Reading the cells that identify a member, shared by both imports."""
+
+    def read_identity(self, row: Row, *, warn: bool) -> None:
+        if row.cell("national_id") is not None:
+            national_id = self.read(row, "national_id", parse_national_id)
+            if national_id and len(national_id) == 9 and warn:
+                row.warn(
+                    "national_id",
+                    _("An old 9-digit ID card number: update it to the 12-digit citizen ID."),
+                )
+        self.read(row, "full_name", _text(200), required=self.name_required(row))
+        born = row.cell("date_of_birth")
+        if born is None:
+            if self.name_required(row):
+                row.error("date_of_birth", _("This cell is required."))
+        else:
+            try:
+                date_of_birth, year_only = parse_birth(born, self.run.today)
+            except CellError as error:
+                row.error("date_of_birth", error.message)
+            else:
+                row.values["date_of_birth"] = date_of_birth
+                row.values["birth_year_only"] = year_only
+                if year_only and warn:
+                    row.warn(
+                        "date_of_birth",
+                        _(
+                            "Only the year of birth is given: stored as 1 January, marked "
+                            "year-only."
+                        ),
+                    )
+        if row.cell("tax_code") is not None or self.name_required(row):
+            read_tax_code(row)
+
+    def name_required(self, row: Row) -> bool:
+        return True
+
+    def key(self, row: Row) -> object:
+        """A member appears once in a file: by national ID, else by name, birth and tax code."""
+        values = row.values
+        if values.get("national_id"):
+            return ("id", values["national_id"])
+        if values.get("full_name") and values.get("date_of_birth") and values.get("tax_code"):
+            return (
+                "name",
+                fold(values["full_name"]),
+                values["date_of_birth"],
+                values["tax_code"],
+            )
+        return None
+
+    def duplicate_message(self, first_row: int) -> str:
+        return _("This member already appears on row %(row)d of the file.") % {"row": first_row}
+
+
+def _same_birth(stored: datetime.date, stored_year_only: bool, row_values: dict) -> bool:
+    born = row_values["date_of_birth"]
+    if row_values.get("birth_year_only") or stored_year_only:
+        return stored.year == born.year
+    return stored == born
+
+
+def _pick(candidates: list[dict], row_values: dict) -> dict | None:
+    """The one stored member with the row's date of birth; None when none or several."""
+    matching = [
+        member
+        for member in candidates
+        if _same_birth(member["date_of_birth"], member["birth_year_only"], row_values)
+    ]
+    return matching[0] if len(matching) == 1 else None
+
+
+# --- Member lists -----------------------------------------------------------------------------
+
+_MEMBER_FIELDS = (
+    "id",
+    "full_name",
+    "date_of_birth",
+    "birth_year_only",
+    "gender",
+    "national_id",
+    "union_id",
+    "joined_on",
+    "education",
+    "phone",
+    "job",
+    "vgcl_number",
+    "search_key",
+)
+_MEMBER_STAGE = (
+    ("is_new", "flag"),
+    ("id", "int"),
+    ("full_name", "text"),
+    ("search_key", "text"),
+    ("date_of_birth", "date"),
+    ("birth_year_only", "flag"),
+    ("gender", "text"),
+    ("national_id", "text"),
+    ("union_id", "int"),
+    ("joined_on", "date"),
+    ("education", "text"),
+    ("phone", "text"),
+    ("job", "text"),
+    ("vgcl_number", "text"),
+)
+# Row fields compared with the stored member; text ones after NFC and whitespace folding.
+_MEMBER_COMPARED = (
+    "full_name",
+    "date_of_birth",
+    "birth_year_only",
+    "gender",
+    "national_id",
+    "union_id",
+    "joined_on",
+    "education",
+    "phone",
+    "job",
+    "vgcl_number",
+)
+_MEMBER_TEXT = frozenset({"full_name", "education", "phone", "job", "vgcl_number"})
+
+
+class MemberImport(_MemberIdentity, ImportSpec):
+    """Creates or updates union members, in the active union of their enterprise."""
+
+    kind = ImportBatch.Kind.MEMBERS
+    columns = MEMBER_COLUMNS
+    dropped_columns = DROPPED
+    key_column = "national_id"
+    name_column = "full_name"
+
+    def prepare(self) -> None:
+        self.staging: StagingTable | None = None
+        self._union_names: dict[int, str] = {}
+
+    def parse(self, row: Row) -> None:
+        _drop_sensitive_cells(row)
+        self.read_identity(row, warn=True)
+        gender = row.cell("gender")
+        if gender is not None:
+            found = GENDERS.get(gender)
+            if found is None:
+                row.error("gender", _("Write Nam or Nữ."))
+            else:
+                row.values["gender"] = found
+        self.read(row, "joined_on", parse_date)
+        self.read(row, "vgcl_number", _text(30))
+        self.read(row, "education", parse_education)
+        self.read(row, "phone", _text(20))
+        self.read(row, "job", _text(200))
+
+    # Comparing -------------------------------------------------------------------------------
+
+    def classify(self, rows: list[Row]) -> None:
+        today = self.run.today
+        codes = list({row.values["tax_code"] for row in rows if "tax_code" in row.values})
+        enterprises = {
+            code: (pk, managing_union_id)
+            for code, pk, managing_union_id in select_by_keys(
+                Enterprise._meta.db_table,
+                ("tax_code", "id", "managing_union_id"),
+                "tax_code",
+                codes,
+            )
+        }
+        active: dict[int, int] = {}
+        for enterprise_id, union_id in (
+            GrassrootsUnion.objects.active(today)
+            .filter(enterprise_id__in=[pk for pk, _union in enterprises.values()])
+            .order_by("enterprise_id", "founded_on", "pk")
+            .values_list("enterprise_id", "id")
+        ):
+            active[enterprise_id] = union_id  # the latest founded wins
+        ids = [row.values["national_id"] for row in rows if row.values.get("national_id")]
+        fields = (*_MEMBER_FIELDS, "union__enterprise__managing_union_id")
+        by_id = {
+            m["national_id"]: m for m in Member.objects.filter(national_id__in=ids).values(*fields)
+        }
+        keys = {fold(row.values["full_name"]) for row in rows if row.values.get("full_name")}
+        by_name: dict[tuple[str, int], list[dict]] = {}
+        for member in Member.objects.filter(
+            union_id__in=set(active.values()), search_key__in=keys
+        ).values(*fields):
+            by_name.setdefault((member["search_key"], member["union_id"]), []).append(member)
+        for row in rows:
+            if row.errors or "tax_code" not in row.values:
+                continue
+            enterprise = enterprises.get(row.values["tax_code"])
+            if enterprise is None:
+                row.error(
+                    "tax_code",
+                    _("No enterprise has this tax code: import it with the enterprise list first."),
+                )
+                continue
+            enterprise_id, managing_union_id = enterprise
+            union_id = active.get(enterprise_id)
+            if union_id is None:
+                row.error("tax_code", _("This enterprise has no active grassroots union."))
+                continue
+            if not self.run.may_write(managing_union_id):
+                row.error(
+                    "tax_code",
+                    _("Outside your write scope: another union manages this enterprise."),
+                )
+                continue
+            stored = self._match(row, union_id, by_id, by_name)
+            if stored is not None and not self.run.may_write(
+                stored["union__enterprise__managing_union_id"]
+            ):
+                row.error(
+                    "national_id",
+                    _("This national ID belongs to a member of a union outside your write scope."),
+                )
+                continue
+            self._plan(row, union_id, stored)
+
+    def _match(self, row: Row, union_id: int, by_id: dict, by_name: dict) -> dict | None:
+        values = row.values
+        if values.get("national_id") in by_id:
+            return by_id[values["national_id"]]
+        candidates = by_name.get((fold(values["full_name"]), union_id), [])
+        if values.get("national_id"):
+            # A member first listed without an ID gains it; one with another ID is someone else.
+            candidates = [m for m in candidates if not m["national_id"]]
+        return _pick(candidates, values)
+
+    def _plan(self, row: Row, union_id: int, stored: dict | None) -> None:
+        values = {**row.values, "union_id": union_id}
+        if stored is None:
+            row.status = CREATED
+            row.data = self._staged(1, None, values)
+            return
+        new = {}
+        for name in _MEMBER_COMPARED:
+            new[name] = values[name] if name in values else stored[name]
+        if row.values.get("birth_year_only") and not stored["birth_year_only"]:
+            # A bare year never replaces a full date of birth of that year.
+            new["date_of_birth"], new["birth_year_only"] = stored["date_of_birth"], False
+        changes = []
+        for name in _MEMBER_COMPARED:
+            old, value = stored[name], new[name]
+            if name in _MEMBER_TEXT:
+                old, value = clean(old or ""), clean(value or "")
+                new[name] = value
+            if value != old:
+                changes.append((name, stored[name], value))
+        if not changes:
+            row.status = UNCHANGED
+            return
+        row.status = UPDATED
+        row.changes = changes
+        row.data = self._staged(0, stored["id"], new)
+
+    @staticmethod
+    def _staged(is_new: int, pk: int | None, values: dict) -> tuple:
+        name = values["full_name"]
+        return (
+            is_new,
+            pk,
+            name,
+            fold(name),
+            values["date_of_birth"],
+            1 if values.get("birth_year_only") else 0,
+            values.get("gender") or "",
+            values.get("national_id") or None,
+            values["union_id"],
+            values.get("joined_on"),
+            values.get("education") or "",
+            values.get("phone") or "",
+            values.get("job") or "",
+            values.get("vgcl_number") or "",
+        )
+
+    def describe(self, row: Row) -> list[dict[str, str]]:
+        if row.status == CREATED:
+            row.changes = [
+                (name, None, value)
+                for name, value in row.values.items()
+                if name in _MEMBER_COMPARED and value not in (None, "", False)
+            ]
+        return super().describe(row)
+
+    def display(self, name: str, value: object) -> str:
+        if value is None:
+            return ""
+        if name == "union_id":
+            if value not in self._union_names:
+                # Only the preview's first rows are described: a query each is affordable.
+                self._union_names[value] = GrassrootsUnion.objects.filter(pk=value).values_list(
+                    "name", flat=True
+                ).first() or str(value)
+            return self._union_names[value]
+        if name == "gender":
+            return str(Member.Gender(value).label) if value else ""
+        if name == "birth_year_only":
+            return _("yes") if value else _("no")
+        return cell_text(value)
+
+    # Writing ---------------------------------------------------------------------------------
+
+    def begin(self) -> None:
+        self.staging = StagingTable(_MEMBER_STAGE)
+        self.staging.create()
+
+    def stage(self, rows: list[Row]) -> None:
+        self.staging.append([row.data for row in rows])
+
+    def end(self) -> None:
+        if self.staging is not None:
+            self.staging.drop()
+
+    def write(self) -> None:
+        staging = self.staging
+        if staging is None or not staging.count:
+            return
+        run = self.run
+        now = connection.ops.adapt_datetimefield_value(run.now)
+        table = quote(Member._meta.db_table)
+        s = staging.table
+        plain = [name for name, _kind in _MEMBER_STAGE[2:] if name != "birth_year_only"]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {table} ({', '.join(quote(n) for n in plain)}, "
+                f"{quote('birth_year_only')}, {quote('youth_union')}, "
+                f"{quote('last_import_batch_id')}, {quote('created_at')}, {quote('updated_at')}) "
+                f"SELECT {', '.join(f's.{quote(n)}' for n in plain)}, "
+                f"(s.{quote('birth_year_only')} = 1), %s, %s, %s, %s "
+                f"FROM {s} s WHERE s.is_new = 1",
+                [False, run.batch_id, now, now],
+            )
+            assignments = ", ".join(f"{quote(n)} = s.{quote(n)}" for n in plain)
+            cursor.execute(
+                f"UPDATE {table} SET {assignments}, "
+                f"{quote('birth_year_only')} = (s.{quote('birth_year_only')} = 1), "
+                f"{quote('last_import_batch_id')} = %s, {quote('updated_at')} = %s "
+                f"FROM {s} s WHERE {table}.id = s.id AND s.is_new = 0",
+                [run.batch_id, now],
+            )
+        # Every member this batch wrote carries it; those staged with an id were updates.
+        insert_history(
+            Member,
+            from_sql=f"FROM {table} t WHERE t.{quote('last_import_batch_id')} = %s",
+            type_sql=f"CASE WHEN EXISTS (SELECT 1 FROM {s} u WHERE u.id = t.id AND u.is_new = 0) "
+            f"THEN '~' ELSE '+' END",
+            params=[run.batch_id],
+            when=now,
+            reason=run.reason,
+            user_id=run.user_id,
+        )
+
+
+# --- Referral registers -----------------------------------------------------------------------
+
+
+@dataclass
+class _Plan:
+    """What one register row does, decided in classify and carried out in write."""
+
+    member_id: int
+    union_id: int
+    referral: Referral | None
+    values: dict[str, Any]
+    stage: str
+    party_organization: int | tuple[int | None, str] | None = None
+    events: list[dict[str, Any]] = field(default_factory=list)
+    commendation_on: datetime.date | None = None
+    new: bool = False
+
+
+class ReferralImport(_MemberIdentity, ImportSpec):
+    """A register of milestone dates: creates or moves forward each member's referral."""
+
+    kind = ImportBatch.Kind.REFERRALS
+    columns = REGISTER_COLUMNS
+    dropped_columns = DROPPED
+    key_column = "national_id"
+    name_column = "full_name"
+
+    def prepare(self) -> None:
+        self.plans: list[_Plan] = []
+        self.layout_checked = False
+        self.members_seen: dict[int, int] = {}
+        # Party organisations by (district, folded name); None for province-level ones.
+        self.organizations: dict[tuple[int | None, str], int] = {
+            (district_id, key): pk
+            for pk, district_id, key in PartyOrganization.objects.values_list(
+                "pk", "district_id", "search_key"
+            )
+        }
+        self.organization_names = dict(PartyOrganization.objects.values_list("pk", "name"))
+        self.new_organizations: dict[tuple[int | None, str], str] = {}
+
+    def name_required(self, row: Row) -> bool:
+        return row.cell("national_id") is None
+
+    # Reading ---------------------------------------------------------------------------------
+
+    def _check_layout(self, row: Row) -> None:
+        present = row.layout.indexes
+        if "national_id" in present or {"full_name", "date_of_birth", "tax_code"} <= set(present):
+            self.layout_checked = True
+            return
+        raise FileError(
+            _(
+                "The register has no columns to find members by: it needs the national ID, or "
+                "the full name, the date of birth and the enterprise's tax code."
+            )
+        )
+
+    def parse(self, row: Row) -> None:
+        if not self.layout_checked:
+            self._check_layout(row)
+        _drop_sensitive_cells(row)
+        self.read_identity(row, warn=False)
+        for name in MILESTONE_DATES:
+            self.read(row, name, parse_date)
+        self.read(row, "certificate_number", _text(50))
+        self.read(row, "decision_number", _text(50))
+        self.read(row, "party_organization", _text(300))
+        self.read(row, "reason", _text(500))
+        introducer = row.cell("introducer_type")
+        if introducer is not None:
+            found = INTRODUCER_TYPES.get(introducer)
+            if found is None:
+                row.error(
+                    "introducer_type",
+                    _("Unknown introducer. Write one of: %(choices)s.")
+                    % {
+                        "choices": "; ".join(
+                            ("BCH CĐCS và 1 đảng viên", "2 đảng viên", "BCH Đoàn và 1 đảng viên")
+                        )
+                    },
+                )
+            else:
+                row.values["introducer_type"] = found
+        outcome = row.cell("outcome")
+        if outcome is not None:
+            found = OUTCOMES.get(outcome)
+            if found is None:
+                row.error("outcome", _("Unknown outcome. Write Không kết nạp or Rút hồ sơ."))
+            elif found != NO_OUTCOME:
+                row.values["outcome"] = found
+        dated = any(row.cell(name) is not None for name in MILESTONE_DATES)
+        if not dated and "outcome" not in row.values:
+            row.error(
+                "national_id" if "national_id" in row.layout.indexes else "full_name",
+                _("This row gives no milestone date and no outcome."),
+            )
+
+    # Comparing -------------------------------------------------------------------------------
+
+    def classify(self, rows: list[Row]) -> None:
+        members = self._members(rows)
+        member_ids = [member["id"] for member in members.values()]
+        referrals: dict[int, list[Referral]] = {}
+        for referral in Referral.objects.filter(member_id__in=member_ids).order_by("pk"):
+            referrals.setdefault(referral.member_id, []).append(referral)
+        commended = set(
+            Commendation.objects.filter(member_id__in=member_ids).values_list("member_id", "date")
+        )
+        certificates: dict[int, tuple[str, datetime.date]] = {}
+        for member_id, number, on in (
+            Enrollment.objects.certificates()
+            .filter(member_id__in=member_ids)
+            .order_by("member_id", "certificate_on", "pk")
+            .values_list("member_id", "certificate_number", "certificate_on")
+        ):
+            certificates[member_id] = (number, on)  # the latest wins
+        for row in rows:
+            if row.errors:
+                continue
+            member = members.get(row.number)
+            if member is None:
+                column = "national_id" if row.values.get("national_id") else "full_name"
+                row.error(column, _("No member matches this row: import the member list first."))
+                continue
+            if not self.run.may_write(member["union__enterprise__managing_union_id"]):
+                row.error(
+                    "national_id" if row.values.get("national_id") else "full_name",
+                    _("Outside your write scope: another union manages this member's enterprise."),
+                )
+                continue
+            earlier = self.members_seen.get(member["id"])
+            if earlier is not None:
+                row.error(
+                    "national_id" if row.values.get("national_id") else "full_name",
+                    self.duplicate_message(earlier),
+                )
+                continue
+            self.members_seen[member["id"]] = row.number
+            self._plan(
+                row,
+                member,
+                referrals.get(member["id"], []),
+                commended,
+                certificates.get(member["id"]),
+            )
+
+    def _members(self, rows: list[Row]) -> dict[int, dict]:
+        """The stored member each row names, by row number: two queries per chunk."""
+        fields = (
+            "id",
+            "date_of_birth",
+            "birth_year_only",
+            "national_id",
+            "search_key",
+            "union_id",
+            "union__enterprise__tax_code",
+            "union__enterprise__district_id",
+            "union__enterprise__managing_union_id",
+        )
+        ids = [row.values["national_id"] for row in rows if row.values.get("national_id")]
+        by_id = {
+            m["national_id"]: m for m in Member.objects.filter(national_id__in=ids).values(*fields)
+        }
+        named = [
+            row
+            for row in rows
+            if not row.values.get("national_id")
+            and row.values.get("full_name")
+            and row.values.get("date_of_birth")
+            and row.values.get("tax_code")
+        ]
+        by_name: dict[tuple[str, str], list[dict]] = {}
+        if named:
+            for member in Member.objects.filter(
+                search_key__in={fold(row.values["full_name"]) for row in named},
+                union__enterprise__tax_code__in={row.values["tax_code"] for row in named},
+            ).values(*fields):
+                key = (member["search_key"], member["union__enterprise__tax_code"])
+                by_name.setdefault(key, []).append(member)
+        named_rows = {row.number for row in named}
+        found = {}
+        for row in rows:
+            values = row.values
+            if values.get("national_id"):
+                member = by_id.get(values["national_id"])
+            elif row.number in named_rows:
+                member = _pick(
+                    by_name.get((fold(values["full_name"]), values["tax_code"]), []), values
+                )
+            else:
+                member = None
+            if member is not None:
+                found[row.number] = member
+        return found
+
+    def _plan(
+        self,
+        row: Row,
+        member: dict,
+        referrals: list[Referral],
+        commended: set[tuple[int, datetime.date]],
+        certificate: tuple[str, datetime.date] | None,
+    ) -> None:
+        given = {
+            name: row.values[name]
+            for name in (*MILESTONE_DATES, *MILESTONE_NUMBERS)
+            if name in row.values
+        }
+        outcome = row.values.get("outcome")
+        open_referral = next((r for r in referrals if r.outcome is None), None)
+        if open_referral is None and self._matches_closed(referrals, given, outcome):
+            row.status = UNCHANGED
+            return
+        referral = open_referral
+        current = {name: getattr(referral, name) if referral else None for name in RULE_FIELDS}
+        for name in MILESTONE_NUMBERS:
+            current[name] = current[name] or ""
+        merged = {**current, **given}
+        row_stage = (
+            furthest_stage(**{name: merged.get(name) for name in MILESTONE_DATES})
+            or Stage.IDENTIFIED
+        )
+        stage = row_stage
+        if referral is not None and stage_rank(referral.stage) > stage_rank(stage):
+            stage = referral.stage  # never backward
+        # A certificate the register omits comes from a passed class, as in the admin.
+        if (
+            merged["certificate_on"] is None
+            and certificate
+            and stage_rank(stage) >= stage_rank(Stage.CLASS_COMPLETED)
+        ):
+            merged["certificate_number"] = merged["certificate_number"] or certificate[0]
+            merged["certificate_on"] = certificate[1]
+        violations = check_milestones(
+            stage=stage,
+            date_of_birth=member["date_of_birth"],
+            today=self.run.today,
+            **merged,
+        )
+        for violation in violations:
+            self._violation(row, violation.field, violation.code, violation.message, merged)
+        if outcome is not None:
+            if stage in ADMITTED_STAGES:
+                row.error(
+                    "outcome",
+                    _("A referral cannot be declined or withdrawn once the member is admitted."),
+                )
+            if not row.values.get("reason"):
+                row.error("reason", _("Give the reason for this outcome."))
+        organization = self._organization(row, member)
+        if row.errors:
+            return
+        plan = _Plan(
+            member_id=member["id"],
+            union_id=member["union_id"],
+            referral=referral,
+            values={},
+            stage=stage,
+            new=referral is None,
+        )
+        changes: list[tuple[str, object, object]] = []
+        corrections: dict[str, list[str | None]] = {}
+        for name in RULE_FIELDS:
+            old, value = current[name], merged[name]
+            if old == value:
+                continue
+            plan.values[name] = value
+            changes.append((name, old, value))
+            first_stage = Referral.MILESTONE_STAGES.get(name)
+            reached_before = referral is not None and (
+                first_stage is None or stage_rank(first_stage) <= stage_rank(referral.stage)
+            )
+            if reached_before:
+                corrections[name] = [_iso(old), _iso(value)]
+        introducer = row.values.get("introducer_type")
+        if referral is None:
+            plan.values["introducer_type"] = introducer or IntroducerType.UNION_COMMITTEE
+        elif introducer and introducer != referral.introducer_type:
+            plan.values["introducer_type"] = introducer
+            changes.append(("introducer_type", referral.introducer_type, introducer))
+            corrections["introducer_type"] = [referral.introducer_type, introducer]
+        if organization is not None and (
+            referral is None or organization != referral.party_organization_id
+        ):
+            plan.party_organization = organization
+            old_organization = referral.party_organization_id if referral else None
+            changes.append(("party_organization", old_organization, organization))
+            if referral is not None:
+                corrections["party_organization"] = [
+                    self.organization_names.get(old_organization),
+                    self._organization_name(organization),
+                ]
+        if referral is None or stage != referral.stage:
+            changes.append(("stage", referral.stage if referral else None, stage))
+        plan.events = self._events(referral, merged, stage, corrections)
+        if outcome is not None:
+            plan.values.update(
+                outcome=outcome, outcome_reason=row.values["reason"], closed_on=self.run.today
+            )
+            changes.append(("outcome", None, outcome))
+            plan.events.append(
+                {
+                    "kind": ReferralEvent.Kind.CLOSED,
+                    "from_stage": stage,
+                    "to_stage": stage,
+                    "on": self.run.today,
+                    "note": row.values["reason"],
+                }
+            )
+        commended_on = given.get("commended_on")
+        if commended_on and (member["id"], commended_on) not in commended:
+            plan.commendation_on = commended_on
+            if not changes:
+                changes.append(("commendation", None, commended_on))
+        if not changes:
+            row.status = UNCHANGED
+            return
+        row.status = CREATED if referral is None else UPDATED
+        row.changes = changes
+        row.data = plan
+
+    @staticmethod
+    def _matches_closed(
+        referrals: list[Referral], given: dict[str, object], outcome: str | None
+    ) -> bool:
+        """Whether the row restates a declined or withdrawn referral: it stays closed."""
+        for referral in referrals:
+            if referral.outcome is None or (outcome is not None and outcome != referral.outcome):
+                continue
+            if given and all(getattr(referral, name) == value for name, value in given.items()):
+                return True
+        return False
+
+    def _violation(self, row: Row, name: str, code: str, message: str, merged: dict) -> None:
+        if code == "future_date" and name in row.layout.indexes:
+            row.error(name, message)
+            return
+        # A rule spanning cells names its field (IMPORT.md, "Outcome").
+        row.errors.append(Issue(row.number, name, cell_text(merged.get(name)), message))
+
+    def _organization(self, row: Row, member: dict) -> int | tuple[int | None, str] | None:
+        """The Party organisation a row names: found in the member's district (or the
+        province's), else to be created in the district, with a warning."""
+        name = row.values.get("party_organization")
+        if not name:
+            return None
+        key = fold(name)
+        district_id = member["union__enterprise__district_id"]
+        found = self.organizations.get((district_id, key)) or self.organizations.get((None, key))
+        if found is not None:
+            return found
+        self.new_organizations.setdefault((district_id, key), name)
+        row.warn(
+            "party_organization",
+            _("Unknown Party organisation: it will be created in the member's district."),
+        )
+        return (district_id, key)
+
+    def _organization_name(self, organization: int | tuple[int | None, str]) -> str:
+        if isinstance(organization, tuple):
+            return self.new_organizations[organization]
+        return self.organization_names.get(organization, str(organization))
+
+    def _events(
+        self,
+        referral: Referral | None,
+        merged: dict[str, object],
+        stage: str,
+        corrections: dict[str, list[str | None]],
+    ) -> list[dict[str, Any]]:
+        """One event per milestone reached, dated with its date, and one for corrections."""
+        events = []
+        previous = referral.stage if referral is not None else None
+        for name, reached in STAGE_OF_DATE.items():
+            on = merged.get(name)
+            if not on or stage_rank(reached) > stage_rank(stage):
+                continue
+            if previous is not None and stage_rank(reached) <= stage_rank(previous):
+                continue
+            events.append(
+                {
+                    "kind": ReferralEvent.Kind.STARTED
+                    if previous is None
+                    else ReferralEvent.Kind.ADVANCED,
+                    "from_stage": previous,
+                    "to_stage": reached,
+                    "on": on,
+                    "note": "",
+                }
+            )
+            previous = reached
+        if referral is None and not events:
+            events.append(
+                {
+                    "kind": ReferralEvent.Kind.STARTED,
+                    "from_stage": None,
+                    "to_stage": stage,
+                    "on": self.run.today,
+                    "note": "",
+                }
+            )
+        if corrections:
+            events.insert(
+                0,
+                {
+                    "kind": ReferralEvent.Kind.CORRECTED,
+                    "from_stage": referral.stage,
+                    "to_stage": referral.stage,
+                    "on": self.run.today,
+                    "note": "",
+                    "changes": corrections,
+                },
+            )
+        return events
+
+    def title(self, name: str) -> str:
+        labels = {
+            "stage": _("stage"),
+            "outcome": _("outcome"),
+            "commendation": _("commendation"),
+        }
+        return labels.get(name) or super().title(name)
+
+    def display(self, name: str, value: object) -> str:
+        if value is None or value == "":
+            return ""
+        if name == "stage":
+            return str(Stage(value).label)
+        if name == "outcome":
+            return str(Outcome(value).label)
+        if name == "introducer_type":
+            return str(IntroducerType(value).label)
+        if name == "party_organization":
+            return self._organization_name(value)
+        return cell_text(value)
+
+    # Writing ---------------------------------------------------------------------------------
+
+    def stage(self, rows: list[Row]) -> None:
+        self.plans.extend(row.data for row in rows)
+
+    def write(self) -> None:
+        if not self.plans:
+            return
+        run = self.run
+        now = timezone.now()
+        organizations = self._create_organizations()
+        commendations = [
+            Commendation(member_id=plan.member_id, date=plan.commendation_on, batch=run.batch)
+            for plan in self.plans
+            if plan.commendation_on
+        ]
+        history = {
+            "default_user": run.user,
+            "default_change_reason": run.reason,
+            "default_date": now,
+        }
+        if commendations:
+            bulk_create_with_history(commendations, Commendation, **history)
+        created, updated = [], []
+        for plan in self.plans:
+            referral = plan.referral or Referral(
+                member_id=plan.member_id, union_id=plan.union_id, created_at=now
+            )
+            for name, value in plan.values.items():
+                setattr(referral, name, value)
+            if plan.party_organization is not None:
+                referral.party_organization_id = organizations.get(
+                    plan.party_organization, plan.party_organization
+                )
+            referral.stage = plan.stage
+            referral.last_import_batch = run.batch
+            referral.updated_at = now
+            (created if plan.new else updated).append(referral)
+            plan.referral = referral
+        if created:
+            bulk_create_with_history(created, Referral, **history)
+        if updated:
+            fields = [
+                *RULE_FIELDS,
+                "stage",
+                "introducer_type",
+                "party_organization",
+                "outcome",
+                "outcome_reason",
+                "closed_on",
+                "last_import_batch",
+                "updated_at",
+            ]
+            bulk_update_with_history(updated, Referral, fields, **history)
+        ReferralEvent.objects.bulk_create(
+            ReferralEvent(
+                referral_id=plan.referral.pk,
+                by=run.user,
+                batch=run.batch,
+                created_at=now,
+                **{"changes": {}, **event},
+            )
+            for plan in self.plans
+            for event in plan.events
+        )
+
+    def _create_organizations(self) -> dict[tuple[int | None, str], int]:
+        """Create the Party organisations rows named that did not exist: one query."""
+        needed = {
+            plan.party_organization
+            for plan in self.plans
+            if isinstance(plan.party_organization, tuple)
+        }
+        if not needed:
+            return {}
+        created = PartyOrganization.objects.bulk_create(
+            PartyOrganization(
+                name=self.new_organizations[key],
+                search_key=key[1],
+                district_id=key[0],
+                batch=self.run.batch,
+            )
+            for key in sorted(needed, key=lambda key: (key[0] or 0, key[1]))
+        )
+        return {(org.district_id, org.search_key): org.pk for org in created}
+
+
+def _iso(value: object) -> str | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(value)
+
+
+register(MemberImport)
+register(ReferralImport)

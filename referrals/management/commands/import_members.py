@@ -1,0 +1,11 @@
+"""`manage.py import_members PATH`: import a list of union members (IMPORT.md)."""
+
+from __future__ import annotations
+
+from referrals.importing import MemberImport
+from unions.importing.command import ImportCommand
+
+
+class Command(ImportCommand):
+    help = "Import a union member list (.xlsx, .xls, .ods or .csv); exit 0, 1 or 2."
+    spec = MemberImport
