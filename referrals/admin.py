@@ -590,8 +590,10 @@ class ReferralAdmin(ScopedAdmin):
         ):
             if due is None:
                 continue
-            late = gettext(" (overdue)") if flags[flag] else ""
-            parts.append(f"{label} {due:%d/%m/%Y}{late}")
+            template = (
+                gettext("%(label)s %(date)s (overdue)") if flags[flag] else "%(label)s %(date)s"
+            )
+            parts.append(template % {"label": label, "date": f"{due:%d/%m/%Y}"})
         return "; ".join(parts) or "—"
 
     # --- Stage changes: actions on the list and a form on each referral ---
@@ -664,7 +666,7 @@ class ReferralAdmin(ScopedAdmin):
                 **self.admin_site.each_context(request),
                 "opts": self.model._meta,
                 "title": title,
-                "form": form or None,
+                "form": form,
                 "referrals": referrals,
                 "action": action,
                 "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,

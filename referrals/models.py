@@ -472,7 +472,7 @@ class ReferralQuerySet(MemberScopedQuerySet):
         """Rows with what the list shows, overdue flags included: one query whatever their
         number."""
         return self.select_related(
-            "member__union__enterprise__district", "party_organization"
+            "member__union__enterprise__district", "union", "party_organization"
         ).with_overdue()
 
     def with_overdue(self, today: datetime.date | None = None) -> ReferralQuerySet:

@@ -12,6 +12,7 @@ from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
 from django.db import transaction
 
+from referrals.models import Referral
 from unions import access
 from unions.access import access_for
 from unions.demo import DEMO_CHANGE_REASON, DEMO_PASSWORD, SCALES, seed_unions
@@ -304,6 +305,7 @@ def test_seeding_again_keeps_a_changed_demo_password():
     user = User.objects.get(username="admin_tinh")
     user.set_password("a-real-password-42")
     user.save()
+    Referral.objects.all().delete()  # members with a referral are protected from deletion
     Member.objects.all().delete()
     GrassrootsUnion.objects.all().delete()
     Enterprise.objects.all().delete()

@@ -13,6 +13,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from referrals.demo import seed_referrals
 from referrals.snapshots import backfill_snapshots
 from unions.demo import SCALES, ensure_demo_users, seed_unions
 from unions.models import AdministrativeUnit, Enterprise
@@ -49,9 +50,7 @@ class Command(BaseCommand):
         started = time.perf_counter()
         today = timezone.localdate()
         summary = seed_unions(scale=scale, seed=seed, today=today)
-        # REFERRALS HOOK (lead / referrals engineer): once referrals/demo.py exists, seed the
-        # commendations, Party organisations, classes and referrals here, from the same seed and
-        # date, e.g. `referrals.demo.seed_referrals(seed=seed, today=today, scale=scale)`.
+        referrals = seed_referrals(seed=seed, today=today, scale=scale)
         # After the referrals, so the trend charts have two years of history to show.
         backfill_snapshots(24, today=today)
         ensure_demo_users()
@@ -66,6 +65,17 @@ class Command(BaseCommand):
                 "unions": summary.unions,
                 "members": summary.members,
                 "seconds": time.perf_counter() - started,
+            }
+        )
+        self.stdout.write(
+            _(
+                "Referral demo data: %(classes)d classes, %(commendations)d commendations, "
+                "%(referrals)d referrals."
+            )
+            % {
+                "classes": referrals.classes,
+                "commendations": referrals.commendations,
+                "referrals": referrals.referrals,
             }
         )
         call_command("demo_logins", stdout=self.stdout)
