@@ -41,7 +41,7 @@ __all__ = ["ReferralSeedSummary", "seed_referrals"]
 
 BATCH_SIZE = 2000
 # Share of members commended in a year, and of those referred.
-COMMENDED_SHARE = 0.03
+COMMENDED_SHARE = 0.01
 REFERRED_SHARE = 0.7
 MOVEMENTS = (
     ("Lao động giỏi, lao động sáng tạo", "Lao động giỏi"),

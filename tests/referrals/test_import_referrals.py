@@ -350,3 +350,15 @@ def test_rows_of_members_outside_the_users_scope_are_errors(
     result = register(tmp_path, [line(1, people(1), commended="15/01/2024")],
                       user=other_district_staff)  # fmt: skip
     assert [(e.row, e.column) for e in result.errors] == [(2, "Số CCCD")]
+
+
+def test_an_outcome_needs_its_reason(tmp_path, today, people):
+    member = people(1)
+    rows = [line(1, member, cert="20/03/2024", intro="10/04/2024", outcome="Không kết nạp")]
+    result = register(tmp_path, rows)
+    assert [(e.row, e.column) for e in result.errors] == [(2, "Lý do")]
+    rows = [line(1, member, cert="20/03/2024", intro="10/04/2024", outcome="Không kết nạp",
+                 reason="Chi bộ không đồng ý")]  # fmt: skip
+    result = register(tmp_path, rows)
+    assert result.exit_code == 0
+    assert Referral.objects.get().outcome == Outcome.DECLINED
