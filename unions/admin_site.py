@@ -103,6 +103,35 @@ def _compute_otp_state(request: HttpRequest) -> OTPState:
     return OTPState.OK
 
 
+class SecondFactorMiddleware:
+    """The second-factor rules on the project's own pages (the admin site applies them itself).
+
+    A provincial admin who must set up a device is sent to the set-up page; a session that has
+    not used the user's device goes back to sign-in. No query unless one of those applies.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs):
+        match = request.resolver_match
+        if match is None or match.namespace == "admin" or match.url_name == "set_language":
+            return None
+        if not request.user.is_authenticated:
+            return None
+        state = otp_state(request)
+        if state is OTPState.NEEDS_SETUP:
+            return redirect("admin:otp_setup")
+        if state is OTPState.NEEDS_VERIFICATION:
+            from django.contrib.auth.views import redirect_to_login
+
+            return redirect_to_login(request.get_full_path(), reverse("admin:login"))
+        return None
+
+
 class StaffLoginForm(AdminAuthenticationForm):
     """Username and password, plus the authenticator code for users who have set one up."""
 

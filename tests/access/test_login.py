@@ -194,3 +194,21 @@ def test_a_session_expires_after_the_idle_time_but_not_while_in_use(client, dist
 
 def test_roles_are_unaffected_by_sign_in_state(district_staff):
     assert access.access_for(district_staff).role == access.DISTRICT_STAFF
+
+
+def test_the_second_factor_rules_hold_outside_the_admin_too(
+    client, province_admin, district_staff, device, otp_required
+):
+    dashboard = reverse("home")
+    client.force_login(province_admin)
+    response = client.get(dashboard)
+    assert response.status_code == 302 and response["Location"] == reverse("admin:otp_setup")
+    client.force_login(district_staff)  # has a device, this session never used it
+    response = client.get(dashboard)
+    assert response.status_code == 302 and reverse("admin:login") in response["Location"]
+
+
+def test_pages_outside_the_admin_open_for_users_without_a_device(client, district_staff):
+    client.force_login(district_staff)
+    assert client.get(reverse("home")).status_code in {200, 302}
+    assert reverse("admin:login") not in client.get(reverse("home")).get("Location", "")
