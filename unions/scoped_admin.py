@@ -154,9 +154,29 @@ class ScopedAdmin(ScopedChoicesMixin, SimpleHistoryAdmin):
             matches |= field_match
         code = re.sub(r"[\s.]", "", term)
         if CODE_TERM.match(code):
+            viewer = access_for(request.user).is_viewer
             for field in self.code_search_fields:
-                matches |= Q(**{f"{field}__startswith": code})
+                if viewer and self._is_masked_path(field):
+                    # A viewer may look a person up by their whole ID, never read IDs off
+                    # digit by digit with prefix searches.
+                    matches |= Q(**{field: code})
+                else:
+                    matches |= Q(**{f"{field}__startswith": code})
         return queryset.filter(matches), False
+
+    def _is_masked_path(self, lookup: str) -> bool:
+        return any(part in self.masked_fields for part in lookup.split("__"))
+
+    def lookup_allowed(self, lookup: str, value: str, request: HttpRequest | None = None) -> bool:
+        # The admin accepts URL filters on any local field (?national_id__startswith=0240):
+        # none on a masked field for viewers, for the same reason as in search.
+        if (
+            request is not None
+            and access_for(request.user).is_viewer
+            and self._is_masked_path(lookup)
+        ):
+            return False
+        return super().lookup_allowed(lookup, value, request)
 
     def get_object(self, request: HttpRequest, object_id: str, from_field: str | None = None):
         """The row if the user reads it; 403 without the model, 404 outside the territory.

@@ -261,3 +261,24 @@ def test_user_list_costs_the_same_for_any_size(
         response = client.get(reverse("admin:auth_user_changelist"))
     assert response.status_code == 200
     assert len(response.context["cl"].result_list) == users + 1
+
+
+@pytest.mark.parametrize("viewer", ["party_viewer", "district_viewer"])
+def test_viewers_cannot_read_national_ids_off_by_prefix(client, world, request, viewer):
+    member = world["own"].member
+    changelist = reverse("admin:unions_member_changelist")
+    client.force_login(request.getfixturevalue(viewer))
+    by_prefix = client.get(changelist, {"q": member.national_id[:9]})
+    assert list(by_prefix.context["cl"].result_list) == []
+    whole = client.get(changelist, {"q": member.national_id})
+    assert list(whole.context["cl"].result_list) == [member]
+    filtered = client.get(changelist, {"national_id__startswith": member.national_id[:9]})
+    assert filtered.status_code == 400
+
+
+def test_staff_still_search_national_ids_by_prefix(client, world, district_staff):
+    member = world["own"].member
+    changelist = reverse("admin:unions_member_changelist")
+    client.force_login(district_staff)
+    by_prefix = client.get(changelist, {"q": member.national_id[:9]})
+    assert member in by_prefix.context["cl"].result_list

@@ -14,7 +14,7 @@ of `tests.access.pages.PAGES`. It asserts DESIGN.md's "Access" statuses:
   enterprise for district staff, anything for a viewer) shows Django's read-only page;
 
 and that no response body contains the marker, tax code or national ID of a territory the role
-does not read (see `tests.access.world`).
+does not read (see `tests.access.world`), nor, for Party viewers, any national ID in full.
 """
 
 from __future__ import annotations
@@ -69,6 +69,10 @@ def assert_no_leak(response, role, world, url) -> None:
     text = body_text(response)
     for key, territory in world.items():
         if key in VISIBLE[role]:
+            # Party viewers read the territory, but never a national ID in full.
+            if role in access.VIEWER_ROLES:
+                national_id = territory.member.national_id
+                assert national_id not in text, f"{url} shows {national_id} to {role}"
             continue
         for secret in territory.secrets:
             assert secret not in text, f"{url} shows {secret!r} of {key} to {role_id(role)}"
