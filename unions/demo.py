@@ -21,10 +21,11 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history
 
 from unions import access
+from unions.importing.writing import insert_history, quote
 from unions.models import (
     AdministrativeUnit,
     Enterprise,
@@ -1027,8 +1028,21 @@ def seed_unions(*, scale: str = "small", seed: int = 1, today: datetime.date) ->
 
 
 def _create_with_history(rows: list, model) -> None:
-    bulk_create_with_history(
-        rows, model, batch_size=BATCH_SIZE, default_change_reason=DEMO_CHANGE_REASON
+    """Bulk-create the rows, then their "+" history rows in one INSERT … SELECT, as the import
+    engine does: building 80,000 historical instances in Python would double the seed's time."""
+    if not rows:
+        return
+    model.objects.bulk_create(rows, batch_size=BATCH_SIZE)
+    keys = [row.pk for row in rows]
+    pk = quote(model._meta.pk.column)
+    insert_history(
+        model,
+        from_sql=f"FROM {quote(model._meta.db_table)} t WHERE t.{pk} BETWEEN %s AND %s",
+        type_sql="'+'",
+        params=[min(keys), max(keys)],
+        when=timezone.now(),
+        reason=DEMO_CHANGE_REASON,
+        user_id=None,
     )
 
 
