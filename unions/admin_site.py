@@ -192,14 +192,16 @@ class ScopedAutocompleteJsonView(AutocompleteJsonView):
 
     def process_request(self, request: HttpRequest):
         term, model_admin, source_field, to_field_name = super().process_request(request)
-        self.source_admin = self._source_admin(source_field.model)
+        self.source_admin, self.parent_admin = self._source_admin(source_field.model)
         if self.source_admin is None:
             raise PermissionDenied
         return term, model_admin, source_field, to_field_name
 
     def has_perm(self, request: HttpRequest, obj=None) -> bool:
-        return super().has_perm(request, obj) and self.source_admin.has_view_or_change_permission(
-            request
+        return (
+            super().has_perm(request, obj)
+            and self.source_admin.has_view_or_change_permission(request)
+            and self.parent_admin.has_view_or_change_permission(request)
         )
 
     def get_queryset(self):
@@ -215,15 +217,15 @@ class ScopedAutocompleteJsonView(AutocompleteJsonView):
         return queryset
 
     def _source_admin(self, source_model):
-        """The admin (or inline) whose form shows the field; None if no form does."""
+        """The admin (or inline) whose form shows the field, and the page's admin; or Nones."""
         registry = self.admin_site._registry
         if source_model in registry:
-            return registry[source_model]
+            return registry[source_model], registry[source_model]
         for parent_admin in registry.values():
             for inline_class in parent_admin.inlines:
                 if inline_class.model is source_model:
-                    return inline_class(parent_admin.model, self.admin_site)
-        return None
+                    return inline_class(parent_admin.model, self.admin_site), parent_admin
+        return None, None
 
 
 class ProtectedAdminSite(admin.AdminSite):

@@ -272,3 +272,40 @@ def test_viewers_may_still_sign_out_and_change_their_password(client, world, par
 
 def test_territories_in_the_world_are_the_ones_the_tests_name():
     assert set(SPECS) == {"own", "own_kcn", "other", "other_kcn"}
+
+
+def autocomplete(client, model, field_name, term=""):
+    query = {
+        "app_label": model._meta.app_label,
+        "model_name": model._meta.model_name,
+        "field_name": field_name,
+        "term": term,
+    }
+    response = client.get(reverse("admin:autocomplete"), query)
+    assert response.status_code == 200
+    return {int(result["id"]) for result in response.json()["results"]}
+
+
+def test_autocomplete_offers_a_writer_what_they_may_choose(client, world, district_staff):
+    client.force_login(district_staff)
+    # A union's enterprise: the ones the officer writes, not the KCN one they only read.
+    assert autocomplete(client, GrassrootsUnion, "enterprise") == {world["own"].enterprise.pk}
+    # An enterprise's district: their own district only.
+    assert autocomplete(client, Enterprise, "district") == {district("213").pk}
+
+
+def test_autocomplete_offers_zone_staff_districts_and_their_enterprises(client, world, zone_staff):
+    client.force_login(zone_staff)
+    assert len(autocomplete(client, Enterprise, "district")) > 2
+    assert autocomplete(client, GrassrootsUnion, "enterprise") == {
+        world["own_kcn"].enterprise.pk,
+        world["other_kcn"].enterprise.pk,
+    }
+
+
+def test_autocomplete_of_a_form_the_user_cannot_open_is_refused(client, world, district_staff):
+    client.force_login(district_staff)
+    query = {"app_label": "unions", "model_name": "staffscope", "field_name": "district"}
+    assert client.get(reverse("admin:autocomplete"), query).status_code == 403
+    query = {"app_label": "unions", "model_name": "readlog", "field_name": "user"}
+    assert client.get(reverse("admin:autocomplete"), query).status_code == 403
