@@ -301,3 +301,13 @@ def test_print_stylesheet_lays_pages_out_on_a4_landscape(settings):
     chart_js = settings.BASE_DIR / "static" / "vendor" / "chartjs"
     assert (chart_js / "chart.umd.min.js").read_text().startswith("/*!\n * Chart.js v4")
     assert "MIT" in (chart_js / "LICENSE.md").read_text()
+
+
+@pytest.mark.django_db
+def test_the_language_switch_turns_the_dashboard_to_english_and_back(client, party_viewer):
+    client.force_login(party_viewer)
+    assert '<html lang="vi">' in client.get(reverse("referrals:dashboard")).content.decode()
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    assert '<html lang="en">' in client.get(reverse("referrals:dashboard")).content.decode()
+    client.post(reverse("set_language"), {"language": "vi", "next": "/"})
+    assert '<html lang="vi">' in client.get(reverse("referrals:dashboard")).content.decode()
