@@ -29,6 +29,7 @@ import datetime
 import json
 import os
 import platform
+import re
 import resource
 import subprocess
 import sys
@@ -118,6 +119,45 @@ def _django_clock() -> Clock:
         return Clock(cursor.fetchone()[0])
 
 
+def _statement(sql: str) -> str:
+    """What a statement does, without its columns: ``INSERT INTO "unions_headcount"``."""
+    words = sql.split()
+    verb = words[0].upper() if words else ""
+    if verb == "INSERT":
+        return " ".join(words[:3])
+    if verb == "WITH":
+        tables = re.findall(r"\bINSERT\s+INTO\s+(\S+)", sql, flags=re.IGNORECASE)
+        if tables:
+            return f"WITH … INSERT INTO {', '.join(dict.fromkeys(tables))}"
+    if verb in ("SELECT", "DELETE"):
+        upper = [word.upper() for word in words]
+        if "FROM" in upper:
+            return f"{verb} … FROM {words[upper.index('FROM') + 1]}"
+    return " ".join(words[:2])
+
+
+class Statements:
+    """Wall and server CPU time per kind of statement (a Django execute wrapper)."""
+
+    def __init__(self, clock: Clock) -> None:
+        self.clock = clock
+        self.seen: dict[str, list[float]] = {}
+
+    def __call__(self, execute, sql, params, many, context):
+        server = self.clock._server()
+        start = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            wall = time.perf_counter() - start
+            spent = self.clock._server()
+            entry = self.seen.setdefault(_statement(sql), [0, 0.0, 0.0])
+            entry[0] += 1
+            entry[1] += wall
+            if server is not None and spent is not None:
+                entry[2] += spent - server
+
+
 def _django() -> None:
     import django
 
@@ -143,10 +183,14 @@ def phase_import(path: Path, expected: str) -> dict:
     if expected == "created":
         _truncate_enterprises()
 
+    from django.db import connection
+
     clock = _django_clock()
+    statements = Statements(clock)
     before = _peak_rss_mb()
     clock.start()
-    result = run_import(spec="enterprises", path=path)
+    with connection.execute_wrapper(statements):
+        result = run_import(spec="enterprises", path=path)
     timing = clock.stop()
     counts = {
         name: getattr(result, name)
@@ -161,6 +205,7 @@ def phase_import(path: Path, expected: str) -> dict:
         "rss_mb": _peak_rss_mb(),
         "rss_before_mb": before,
         "counts": counts,
+        "statements": statements.seen,
     }
 
 
@@ -429,13 +474,30 @@ def _verdict(ok: bool) -> str:
     return "PASS" if ok else "MISS"
 
 
+def _revision() -> str:
+    """The commit measured, and whether the engine had uncommitted changes."""
+    try:
+        commit = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "unions/importing"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+        ).stdout.strip()
+    except OSError:
+        return "unknown commit"
+    return f"commit {commit}" + (" with uncommitted engine changes" if dirty else "")
+
+
 def render(args, runs: dict[str, list[dict]], version: str) -> str:
     reports = {phase: _median(found) for phase, found in runs.items()}
     new, unchanged = reports["new"], reports["unchanged"]
     peer, limit = reports["peer"], reports["limit"]
     loads = [load for report in reports.values() for load in report["loads"]]
     lines = [
-        f"Import benchmark, {time.strftime('%Y-%m-%d')}: {args.rows:,} rows "
+        f"Import benchmark, {time.strftime('%Y-%m-%d')}, {_revision()}: {args.rows:,} rows "
         f"(peer {peer['rows']:,}), seed {args.seed}, median of {args.repeat} "
         f"run{'s' if args.repeat > 1 else ''}; PostgreSQL {version}, "
         f"Python {platform.python_version()}, {os.cpu_count()} CPUs, 1-minute load average "
@@ -486,7 +548,38 @@ def render(args, runs: dict[str, list[dict]], version: str) -> str:
         "CPU time: the benchmark's process and its PostgreSQL backend; "
         "it leaves out waiting for the disk.",
     ]
+    for title, report in (("new import", new), ("unchanged re-import", unchanged)):
+        lines += ["", *_breakdown(title, report)]
     return "\n".join(lines)
+
+
+def _breakdown(title: str, report: dict) -> list[str]:
+    """Where the server's time went in one run of the project's import."""
+    seen = sorted(report["statements"].items(), key=lambda item: -item[1][2])
+    known = report["cpu_server"] is not None
+    lines = [
+        f"Server time of the {title} (median run), by statement:",
+        "",
+        "| statement | count | wall s | server CPU s |",
+        "|---|---:|---:|---:|",
+    ]
+    listed = 0.0
+    for name, (count, wall, cpu) in seen:
+        if wall < 0.05 and cpu < 0.05:
+            continue
+        listed += cpu
+        lines.append(
+            f"| `{name}` | {count:,} | {wall:.2f} | {cpu:.2f} |"
+            if known
+            else f"| `{name}` | {count:,} | {wall:.2f} | ? |"
+        )
+    if known:
+        rest = report["cpu_server"] - listed
+        lines.append(
+            f"| everything else: smaller statements, and COMMIT with its deferred foreign-key "
+            f"checks | | | {rest:.2f} |"
+        )
+    return lines
 
 
 def main(argv: list[str] | None = None) -> int:
