@@ -26,7 +26,9 @@ def district(code: str = "213") -> AdministrativeUnit:
 
 
 def federation(district_code: str = "213") -> UpperUnion:
-    return UpperUnion.objects.get(kind=UpperUnion.Kind.DISTRICT_FEDERATION, district__code=district_code)
+    return UpperUnion.objects.get(
+        kind=UpperUnion.Kind.DISTRICT_FEDERATION, district__code=district_code
+    )
 
 
 def zone_union() -> UpperUnion:

@@ -6,11 +6,11 @@ import datetime
 
 from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
-from import_export.admin import ExportMixin, ImportExportMixin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+from import_export.admin import ExportMixin, ImportExportMixin
 
 from unions import admin_users  # noqa: F401 - registers the provincial admins' pages
 from unions.access import access_for, mask_national_id
@@ -226,10 +226,24 @@ class EnterpriseAdmin(StaffExportMixin, ScopedAdmin):
     admin_only_fields = ("managing_union",)
     inlines = [UnionInline, HeadcountInline]
     fieldsets = [
-        (None, {"fields": ["tax_code", "name", "address", "district", "commune",
-                           "industrial_zone"]}),
-        (_("Profile"), {"fields": ["ownership", "legal_form", "sector", "founded_on", "workers",
-                                   "status", "managing_union"]}),
+        (
+            None,
+            {"fields": ["tax_code", "name", "address", "district", "commune", "industrial_zone"]},
+        ),
+        (
+            _("Profile"),
+            {
+                "fields": [
+                    "ownership",
+                    "legal_form",
+                    "sector",
+                    "founded_on",
+                    "workers",
+                    "status",
+                    "managing_union",
+                ]
+            },
+        ),
         (_("Record"), {"fields": ["last_import_batch", "created_at", "updated_at"]}),
     ]
 

@@ -312,10 +312,14 @@ class EnterpriseQuerySet(ScopedQuerySet):
         return self.active().filter(workers__gte=threshold)
 
     def with_active_union(self, on: datetime.date | None = None) -> EnterpriseQuerySet:
-        return self.filter(Exists(GrassrootsUnion.objects.active(on).filter(enterprise=OuterRef("pk"))))
+        return self.filter(
+            Exists(GrassrootsUnion.objects.active(on).filter(enterprise=OuterRef("pk")))
+        )
 
     def without_active_union(self, on: datetime.date | None = None) -> EnterpriseQuerySet:
-        return self.exclude(Exists(GrassrootsUnion.objects.active(on).filter(enterprise=OuterRef("pk"))))
+        return self.exclude(
+            Exists(GrassrootsUnion.objects.active(on).filter(enterprise=OuterRef("pk")))
+        )
 
     def annotate_has_union(self, on: datetime.date | None = None) -> EnterpriseQuerySet:
         return self.annotate(
@@ -374,7 +378,8 @@ class Enterprise(models.Model):
         null=True,
         blank=True,
     )
-    ownership = models.CharField(
+    # Null, not "": an unknown ownership counts in every total but in no ownership filter.
+    ownership = models.CharField(  # noqa: DJ001
         _("ownership"), max_length=10, choices=Ownership, null=True, blank=True
     )
     legal_form = models.CharField(_("legal form"), max_length=200, blank=True)
@@ -391,8 +396,10 @@ class Enterprise(models.Model):
         related_name="managed_enterprises",
         null=True,
         blank=True,
-        help_text=_("Set automatically: the zone union inside an industrial park, otherwise the "
-                    "district federation."),
+        help_text=_(
+            "Set automatically: the zone union inside an industrial park, otherwise the "
+            "district federation."
+        ),
     )
     last_import_batch = models.ForeignKey(
         ImportBatch,
@@ -466,7 +473,10 @@ class Headcount(models.Model):
     """The number of workers an enterprise reported on a date."""
 
     enterprise = models.ForeignKey(
-        Enterprise, verbose_name=_("enterprise"), on_delete=models.CASCADE, related_name="headcounts"
+        Enterprise,
+        verbose_name=_("enterprise"),
+        on_delete=models.CASCADE,
+        related_name="headcounts",
     )
     on = models.DateField(_("date"))
     workers = models.PositiveIntegerField(_("workers"))
@@ -541,11 +551,13 @@ class GrassrootsUnion(models.Model):
                 fields=["enterprise"],
                 condition=Q(dissolved_on__isnull=True),
                 name="one_undissolved_union_per_enterprise",
-                violation_error_message=_("This enterprise already has a union that is not "
-                                          "dissolved."),
+                violation_error_message=_(
+                    "This enterprise already has a union that is not dissolved."
+                ),
             ),
             models.CheckConstraint(
-                condition=Q(dissolved_on__isnull=True) | Q(dissolved_on__gte=models.F("founded_on")),
+                condition=Q(dissolved_on__isnull=True)
+                | Q(dissolved_on__gte=models.F("founded_on")),
                 name="union_dissolved_after_founded",
             ),
         ]
@@ -584,7 +596,8 @@ class Member(models.Model):
         _("year of birth only"), default=False, help_text=_("Only the year of birth is known.")
     )
     gender = models.CharField(_("gender"), max_length=6, choices=Gender, blank=True)
-    national_id = models.CharField(
+    # Null, not "": the uniqueness constraint must not treat all missing IDs as one.
+    national_id = models.CharField(  # noqa: DJ001
         _("national ID"),
         max_length=12,
         null=True,

@@ -28,8 +28,18 @@ class EnterpriseResource(SafeModelResource):
     class Meta:
         model = Enterprise
         fields = [
-            "tax_code", "name", "address", "district", "commune", "industrial_zone", "ownership",
-            "legal_form", "sector", "founded_on", "workers", "status",
+            "tax_code",
+            "name",
+            "address",
+            "district",
+            "commune",
+            "industrial_zone",
+            "ownership",
+            "legal_form",
+            "sector",
+            "founded_on",
+            "workers",
+            "status",
         ]
         export_order = fields
 
@@ -45,8 +55,15 @@ class GrassrootsUnionResource(SafeModelResource):
     class Meta:
         model = GrassrootsUnion
         fields = [
-            "tax_code", "enterprise", "name", "founded_on", "decision_number", "members_reported",
-            "chair", "dissolved_on", "upper_union",
+            "tax_code",
+            "enterprise",
+            "name",
+            "founded_on",
+            "decision_number",
+            "members_reported",
+            "chair",
+            "dissolved_on",
+            "upper_union",
         ]
         export_order = fields
 
@@ -61,8 +78,17 @@ class MemberResource(SafeModelResource):
     class Meta:
         model = Member
         fields = [
-            "full_name", "date_of_birth", "gender", "national_id", "tax_code", "union",
-            "joined_on", "education", "job", "vgcl_number", "youth_union",
+            "full_name",
+            "date_of_birth",
+            "gender",
+            "national_id",
+            "tax_code",
+            "union",
+            "joined_on",
+            "education",
+            "job",
+            "vgcl_number",
+            "youth_union",
         ]
         export_order = fields
 

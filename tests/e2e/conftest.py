@@ -64,7 +64,9 @@ def units(transactional_db):
 @pytest.fixture
 def page(browser, live_server, units):
     context = browser.new_context(
-        locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh", accept_downloads=True,
+        locale="vi-VN",
+        timezone_id="Asia/Ho_Chi_Minh",
+        accept_downloads=True,
         viewport={"width": 1400, "height": 900},
     )
     page = context.new_page()

@@ -7,8 +7,9 @@ from tests.factories import make_enterprise
 from unions import access
 
 
-def test_province_admin_signs_in_and_searches_without_diacritics(page, login, e2e_user,
-                                                                  live_server):
+def test_province_admin_signs_in_and_searches_without_diacritics(
+    page, login, e2e_user, live_server
+):
     make_enterprise(name="Công ty TNHH Điện tử Quang Minh", tax_code="2400123458")
     make_enterprise(name="Công ty Cổ phần May Bắc Giang")
     login(e2e_user(access.PROVINCE_ADMIN))

@@ -48,7 +48,9 @@ def test_loads_one_province_its_ten_districts_and_their_communes():
     assert all(len(code) == 5 for code in communes.values_list("code", flat=True))
     tho_xuong = communes.get(code="07201")
     assert (tho_xuong.name, tho_xuong.kind, tho_xuong.parent.code) == (
-        "Phường Thọ Xương", "phuong", "213"
+        "Phường Thọ Xương",
+        "phuong",
+        "213",
     )
     assert communes.filter(kind="thi_tran").exists() and communes.filter(kind="xa").exists()
 
@@ -83,7 +85,9 @@ def test_former_units_are_aliases_of_their_successors():
     yen_dung = UnitAlias.objects.get(search_key="huyen yen dung")
     luc_ngan = UnitAlias.objects.get(search_key="huyen luc ngan")
     assert (yen_dung.successor.name, yen_dung.partial, str(yen_dung.since)) == (
-        "Thành phố Bắc Giang", False, "2025-01-01"
+        "Thành phố Bắc Giang",
+        False,
+        "2025-01-01",
     )
     assert (luc_ngan.successor.name, luc_ngan.partial) == ("Thị xã Chũ", True)
 
