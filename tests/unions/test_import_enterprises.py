@@ -16,7 +16,9 @@ from tests.unions.import_files import (
     TYPED_FORMATS,
     invalid_check_digit_code,
     run,
+    write,
 )
+from unions.importing import run_import
 from unions.models import Enterprise, Headcount, ImportBatch, UpperUnion
 
 pytestmark = pytest.mark.django_db
@@ -644,17 +646,30 @@ def test_history_rows_name_the_batch_and_the_user(tmp_path, province_admin):
     assert records[0].last_import_batch_id == first.batch.pk
 
 
-def test_history_and_headcounts_are_written_for_every_row_in_bulk(tmp_path):
-    rows = [HEADER] + [[code(), f"Công ty {n}", "Huyện Yên Thế", "", n] for n in range(1, 31)]
+@pytest.mark.parametrize("rows", [3, 40])
+def test_history_and_headcounts_are_written_in_bulk_whatever_the_rows(
+    tmp_path, rows, django_assert_num_queries
+):
+    lines = [HEADER] + [[code(), f"Công ty {n}", "Huyện Yên Thế", "", n] for n in range(rows)]
+    path = write(tmp_path / "ds.xlsx", lines)
+    # The same statements for 3 rows as for 40: nothing is written row by row.
     with CaptureQueriesContext(connection) as queries:
-        result = run(tmp_path, rows)
-    assert result.created == 30
-    assert Enterprise.history.filter(history_type="+").count() == 30
-    assert Headcount.objects.count() == 30
-    # One statement each for all rows, not one per row.
-    for table in ("unions_enterprise", "unions_historicalenterprise", "unions_headcount"):
-        inserts = [q for q in queries if q["sql"].startswith(f'INSERT INTO "{table}"')]
-        assert len(inserts) == 1, table
+        result = run_import(spec="enterprises", path=path)
+    assert result.created == rows
+    assert Enterprise.history.filter(history_type="+").count() == rows
+    assert Headcount.objects.count() == rows
+    statements = len(queries)
+    assert statements == QUERIES_FOR_ONE_CHUNK[connection.vendor], [q["sql"] for q in queries]
+
+
+# Queries of a run whose rows fit in one chunk, the same for any number of rows:
+# batch insert, earlier-import notice; districts, communes, former units, zones, upper unions;
+# savepoint, create stage, stored rows, then
+# - PostgreSQL: clear stage (+ COPY, not logged), one statement writing enterprises, history and
+#   headcounts;
+# - SQLite: stage rows (executemany), insert new, update changed, headcounts, history;
+# drop stage, release savepoint, batch update.
+QUERIES_FOR_ONE_CHUNK = {"postgresql": 15, "sqlite": 18}
 
 
 # Write scope -------------------------------------------------------------------------------

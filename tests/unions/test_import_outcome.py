@@ -282,3 +282,72 @@ def test_the_template_has_the_first_alias_of_every_field(tmp_path):
 
 def test_the_registry_offers_both_kinds():
     assert {"enterprises", "unions"} <= set(specs())
+
+
+# Chunks: rows are classified, and on PostgreSQL written, a chunk at a time -----------------
+
+
+@pytest.fixture
+def small_chunks(monkeypatch):
+    monkeypatch.setattr(EnterpriseImport, "chunk_size", 2)
+
+
+def chunked_rows(error_at: int | None = None):
+    existing = [factories.make_enterprise(district="215", workers=10) for _ in range(3)]
+    rows = [HEADER]
+    for n in range(7):
+        tax = factories.next_tax_code() if n != error_at else "12"
+        rows.append([n, tax, f"Công ty Mới {n}", "Huyện Yên Thế", n + 1, ""])
+        if n < 3:
+            rows.append([n, existing[n].tax_code, existing[n].name, "Huyện Yên Thế", 20 + n, ""])
+    return rows
+
+
+def test_every_chunk_is_written(tmp_path, small_chunks):
+    result = run(tmp_path, chunked_rows())
+    assert (result.exit_code, result.created, result.updated) == (0, 7, 3)
+    assert Enterprise.objects.filter(name__startswith="Công ty Mới").count() == 7
+    assert sorted(
+        Enterprise.objects.filter(district__code="215", workers__gte=20).values_list(
+            "workers", flat=True
+        )
+    ) == [20, 21, 22]
+    assert Enterprise.history.filter(history_type="+").count() == 3 + 7  # factories save too
+    assert Enterprise.history.filter(history_type="~").count() == 3
+    assert Headcount.objects.count() == 10
+
+
+def test_an_error_in_a_later_chunk_rolls_back_the_chunks_written_before(tmp_path, small_chunks):
+    rows = chunked_rows(error_at=6)
+    before = domain_counts()
+    result = run(tmp_path, rows)
+    assert (result.exit_code, result.created, result.updated) == (1, 6, 3)
+    assert domain_counts() == before
+    assert not Enterprise.objects.filter(workers__gte=20).exists()
+
+
+def test_skip_errors_keeps_the_valid_rows_of_every_chunk(tmp_path, small_chunks):
+    result = run(tmp_path, chunked_rows(error_at=1), skip_errors=True)
+    assert (result.exit_code, result.created, result.updated) == (1, 6, 3)
+    assert Enterprise.objects.filter(name__startswith="Công ty Mới").count() == 6
+    assert Headcount.objects.count() == 9
+
+
+def test_a_file_error_after_some_chunks_rolls_them_back(tmp_path, small_chunks, monkeypatch):
+    from unions.importing import reading
+
+    rows = chunked_rows()
+    path = write_xlsx(tmp_path / "ds.xlsx", rows)
+    real = reading._sheet_rows
+
+    def breaking(sheet):
+        for number, cells in real(sheet):
+            if number == 9:
+                raise reading.FileError("hỏng giữa chừng")
+            yield number, cells
+
+    monkeypatch.setattr(reading, "_sheet_rows", breaking)
+    before = domain_counts()
+    result = run_import(spec="enterprises", path=path)
+    assert (result.exit_code, result.error) == (2, "hỏng giữa chừng")
+    assert domain_counts() == before

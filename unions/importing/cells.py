@@ -118,8 +118,15 @@ def parse_tax_code(value: object) -> tuple[str, bool]:
     The same as ``unions.taxcode.normalize_tax_code`` and ``has_valid_check_digit``, faster
     for a code that is already normalised.
     """
-    if type(value) is str and _NORMALISED.fullmatch(value):
+    kind = value.__class__
+    if kind is str and _NORMALISED.fullmatch(value):
         code = value
+    elif (
+        (kind is float or kind is int)
+        and 100_000_000 <= value < 10_000_000_000
+        and (kind is int or value.is_integer())
+    ):
+        code = f"{int(value):010d}"  # a numeric cell: 9 digits lost their leading zero
     else:
         try:
             code = normalize_tax_code(value)

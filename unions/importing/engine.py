@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import operator
 import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -37,6 +38,7 @@ if TYPE_CHECKING:
 __all__ = [
     "CREATED",
     "AbortImport",
+    "CellGroup",
     "UNCHANGED",
     "UPDATED",
     "ImportResult",
@@ -106,7 +108,7 @@ class Row:
         "changes",
         "data",
         "errors",
-        "given",
+        "_given",
         "layout",
         "number",
         "status",
@@ -114,18 +116,11 @@ class Row:
         "warnings",
     )
 
-    def __init__(
-        self,
-        number: int,
-        cells: Sequence[object],
-        layout: Layout,
-        given: dict[str, object] | None = None,
-    ) -> None:
+    def __init__(self, number: int, cells: Sequence[object], layout: Layout) -> None:
         self.number = number
         self.cells = cells
         self.layout = layout
-        # The non-empty cells of the recognised columns, by field.
-        self.given = given if given is not None else _given(cells, layout)
+        self._given: dict[str, object] | None = None
         self.values: dict[str, object] = {}
         self.errors: list[Issue] = []
         self.warnings: list[Issue] = []
@@ -141,6 +136,13 @@ class Row:
         if index is None or index >= len(self.cells):
             return None
         return self.cells[index]
+
+    @property
+    def given(self) -> dict[str, object]:
+        """The non-empty cells of the recognised columns, by field (read on first use)."""
+        if self._given is None:
+            self._given = _given(self.cells, self.layout)
+        return self._given
 
     def cell(self, name: str) -> object:
         """The cell of a field, or ``None`` when the column is absent or the cell empty."""
@@ -161,6 +163,66 @@ class Row:
 
     def warn(self, name: str, message: str, value: object = None) -> None:
         self.warnings.append(self._issue(name, message, value))
+
+
+class CellGroup:
+    """Cells of a row read together and remembered by their raw values: place (district,
+    commune, zone) or profile (ownership, legal form, sector, status) columns repeat the same
+    few combinations down a file, so most rows cost one dict lookup instead of several parses.
+
+    ``compute(*cells)`` gets the group's cells in ``fields`` order (``None`` for an empty cell
+    or an absent column) and returns ``(values, issues)``: the parsed values by field, and
+    ``(is_error, field, message)`` for each error or warning. It must depend on nothing else.
+    """
+
+    def __init__(
+        self,
+        layout: Layout,
+        fields: Sequence[str],
+        compute: Callable[..., tuple[dict[str, object], tuple[tuple[bool, str, str], ...]]],
+        limit: int = 50_000,
+    ) -> None:
+        self.fields = tuple(fields)
+        self._indexes = tuple(layout.indexes.get(name) for name in self.fields)
+        present = tuple(index for index in self._indexes if index is not None)
+        self._present = present
+        self._getter = operator.itemgetter(*present) if len(present) > 1 else None
+        self._compute = compute
+        self._answers: dict[object, tuple] = {}
+        self.limit = limit
+
+    def apply(self, row: Row) -> None:
+        cells = row.cells
+        present = self._present
+        try:
+            if self._getter is not None:
+                key = self._getter(cells)
+            else:
+                key = cells[present[0]] if present else None
+        except IndexError:  # a short CSV row
+            key = tuple(cells[i] if i < len(cells) else None for i in present)
+        # True and 1 are equal as keys; a key holding a boolean is never looked up or kept.
+        cacheable = bool not in map(type, key) if self._getter else key.__class__ is not bool
+        answer = self._answers.get(key) if cacheable else None
+        if answer is None:
+            answer = self._compute(*self._cells(cells))
+            if cacheable and len(self._answers) < self.limit:
+                self._answers[key] = answer
+        values, issues = answer
+        if values:
+            row.values.update(values)
+        for is_error, name, message in issues:
+            if is_error:
+                row.error(name, message)
+            else:
+                row.warn(name, message)
+
+    def _cells(self, cells: Sequence[object]) -> list[object]:
+        found = []
+        for index in self._indexes:
+            value = cells[index] if index is not None and index < len(cells) else None
+            found.append(None if is_empty(value) else value)
+        return found
 
 
 @dataclass
@@ -228,7 +290,10 @@ class ImportSpec:
         """Build the lookups the rows need, once per file."""
 
     def skip(self, row: Row) -> bool:
-        """Whether a non-blank row is skipped silently: no key and no name, or a totals row."""
+        """Whether a row without a key is skipped silently: no name, or a totals row.
+
+        Asked only of rows whose key cell is empty; a blank row is then counted apart.
+        """
         if row.cell(self.key_column) is not None:
             return False
         name = row.cell(self.name_column) if self.name_column else None
@@ -385,6 +450,18 @@ class ImportResult:
         self.rows = self.created = self.updated = self.unchanged = self.skipped = 0
         self.invalid = self.error_count = self.warning_count = 0
         self.errors, self.warnings, self.invalid_rows, self.changes = [], [], [], []
+
+
+class _Discard(Exception):
+    """Rolls back a run whose rows have errors (without --skip-errors)."""
+
+
+def _quietly(cleanup: Callable[[], None]) -> None:
+    """Clean up after a failure without hiding it: the first error is the one to report."""
+    try:
+        cleanup()
+    except Exception:
+        logger.debug("Clean-up after a failed import failed too", exc_info=True)
 
 
 class AbortImport(Exception):
@@ -655,11 +732,22 @@ class _Runner:
         try:
             with transaction.atomic():
                 spec.begin()
-                self._read(table, spec)
-                self._check_rows()
-                if result.error_count == 0 or self.run_info.skip_errors:
+                failed = True
+                try:
+                    self._read(table, spec)
+                    self._check_rows()
+                    if result.error_count and not self.run_info.skip_errors:
+                        # Rows may have been written chunk by chunk: roll them all back.
+                        raise _Discard
                     spec.write()
-                spec.end()
+                    failed = False
+                finally:
+                    if failed:
+                        _quietly(spec.end)
+                    else:
+                        spec.end()
+        except _Discard:
+            pass
         except AbortImport as abort:
             raise FileError(abort.message) from None
         except DatabaseError as error:
@@ -682,21 +770,19 @@ class _Runner:
         pending_blank = 0
         first = True
         chunk_size = spec.chunk_size
-        present = tuple(layout.indexes.items())
+        header_end = layout.header_end
+        key_column = spec.key_column
+        key_index = layout.indexes.get(key_column)
         for number, cells in table.rows:
-            if number <= layout.header_end:
+            if number <= header_end:
                 continue
-            # The non-empty cells of recognised columns; inlined, as it runs for every row.
-            width = len(cells)
-            given = {}
-            for name, index in present:
-                if index < width:
-                    value = cells[index]
-                    if value is None or value == "" or (type(value) is str and value.isspace()):
-                        continue
-                    given[name] = value
-            row = Row(number, cells, layout, given)
-            skip = spec.skip(row)
+            row = Row(number, cells, layout)
+            # Rows with a key are data rows; only the others can be blank, totals or skipped.
+            key = cells[key_index] if key_index is not None and key_index < len(cells) else None
+            if key is None or key == "" or (key.__class__ is str and key.isspace()):
+                skip = spec.skip(row)
+            else:
+                skip = False
             if skip and row.is_blank():
                 # Counted only when a later row shows it was not trailing.
                 pending_blank += 1
@@ -718,8 +804,7 @@ class _Runner:
                 if earlier is None:
                     seen[key] = number
                 else:
-                    spec_key = spec.key_column
-                    row.error(spec_key, spec.duplicate_message(earlier))
+                    row.error(key_column, spec.duplicate_message(earlier))
             chunk.append(row)
             if len(chunk) >= chunk_size:
                 self._flush(spec, chunk)

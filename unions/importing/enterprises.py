@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from django.db import connection
+from collections.abc import Sequence
+
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.utils.translation import gettext as _
 
 from unions.importing.cells import (
@@ -22,18 +24,27 @@ from unions.importing.engine import (
     CREATED,
     UNCHANGED,
     UPDATED,
-    AbortImport,
+    CellGroup,
     ImportSpec,
     Row,
     register,
 )
 from unions.importing.lookups import Territory
 from unions.importing.reading import Column
-from unions.importing.writing import Stage, insert_history, quote, select_by_keys
+from unions.importing.writing import (
+    BackgroundWriter,
+    Stage,
+    history_insert_sql,
+    insert_history,
+    quote,
+    select_by_keys,
+)
 from unions.models import Enterprise, Headcount, ImportBatch
 from unions.text import fold
 
 __all__ = ["TAX_CODE", "EnterpriseImport"]
+
+MISSING = object()
 
 TAX_CODE = Column(
     "tax_code",
@@ -226,6 +237,15 @@ _COMPARED = (
 _TEXT_FIELDS = frozenset({"name", "address", "legal_form", "sector"})
 
 
+def _assignments() -> str:
+    """An update sets every column but the key and the managing union (kept, as save() does)."""
+    return ", ".join(
+        f"{quote(name)} = s.{quote(name)}"
+        for name in _WRITTEN
+        if name not in ("tax_code", "managing_union_id")
+    )
+
+
 def _text(limit: int):
     def parse(value: object) -> str:
         return parse_text(value, max_length=limit)
@@ -244,70 +264,68 @@ class EnterpriseImport(ImportSpec):
     def prepare(self) -> None:
         self.territory = Territory()
         self.stage_table: Stage | None = None
-        self._name = _text(_MAX["name"])
-        self._address = _text(_MAX["address"])
-        # These columns repeat the same few values down a file.
-        self._legal_form = Memo(_text(_MAX["legal_form"]))
-        self._sector = Memo(_text(_MAX["sector"]))
-        self._founded_on = Memo(parse_date)
-        self._workers = Memo(parse_whole_number)
+        self.writer: BackgroundWriter | None = None
+        layout = self.layout
+        present = layout.indexes
+        # (field, index, parser, required) for the cells read one by one; absent optional
+        # columns are left out, as this runs for every row.
+        single = (
+            ("name", _text(_MAX["name"]), True),
+            ("address", _text(_MAX["address"]), False),
+            ("founded_on", Memo(parse_date), False),
+            ("workers", Memo(parse_whole_number), False),
+        )
+        self._single = tuple(
+            (name, present[name], parser, required)
+            for name, parser, required in single
+            if name in present
+        )
+        self._tax_code = present.get("tax_code")
+        # Columns whose combinations repeat down a file, each group parsed once per combination.
+        self._place = CellGroup(
+            layout, ("district", "commune", "industrial_zone"), self._read_place
+        )
+        self._profile = CellGroup(
+            layout, ("ownership", "legal_form", "sector", "status"), self._read_profile
+        )
+        self._legal_form = _text(_MAX["legal_form"])
+        self._sector = _text(_MAX["sector"])
 
     # Reading ---------------------------------------------------------------------------------
 
     def parse(self, row: Row) -> None:
-        values = row.values
-        read_tax_code(row)
-        self.read(row, "name", self._name, required=True)
-        self.read(row, "address", self._address)
-        self._read_place(row)
-        ownership = row.cell("ownership")
-        if ownership is not None:
-            found = _OWNERSHIP.get(ownership)
-            if found is None:
-                row.warn(
-                    "ownership",
-                    _(
-                        "Unknown ownership: the stored value is kept. Use "
-                        "“Nhà nước”, “Ngoài nhà nước” or “Có vốn đầu tư nước "
-                        "ngoài”."
-                    ),
-                )
-            else:
-                values["ownership"] = found
-        self.read(row, "legal_form", self._legal_form)
-        self.read(row, "sector", self._sector)
-        self.read(row, "founded_on", self._founded_on)
-        self.read(row, "workers", self._workers)
-        status = row.cell("status")
-        if status is not None:
-            found = _STATUS.get(status)
-            if found is None:
-                row.warn(
-                    "status",
-                    _(
-                        "Unknown status: the stored value is kept. Use “Đang hoạt "
-                        "động”, “Tạm ngừng hoạt động” or “Đã giải thể”."
-                    ),
-                )
-            else:
-                values["status"] = found
+        # Cells are taken by index rather than through row.cell(): this runs for every row.
+        values, cells = row.values, row.cells
+        read_tax_code(row, _cell(cells, self._tax_code))
+        for name, index, parser, required in self._single:
+            value = _cell(cells, index)
+            if value is None:
+                if required:
+                    row.error(name, _("This cell is required."))
+                continue
+            try:
+                values[name] = parser(value)
+            except CellError as error:
+                row.error(name, error.message)
+        self._place.apply(row)
+        self._profile.apply(row)
 
-    def _read_place(self, row: Row) -> None:
-        territory, values = self.territory, row.values
+    def _read_place(self, district_cell, commune_cell, zone_cell):
+        territory = self.territory
+        values: dict[str, object] = {}
+        issues: list[tuple[bool, str, str]] = []
         district_id = None
         former = False
-        district_cell = row.cell("district")
         if district_cell is None:
-            row.error("district", _("This cell is required."))
+            issues.append((True, "district", _("This cell is required.")))
         else:
             try:
                 match = territory.district(district_cell)
             except CellError as error:
-                row.error("district", error.message)
+                issues.append((True, "district", error.message))
             else:
                 district_id = match.id
                 former = match.former is not None
-        commune_cell = row.cell("commune")
         if commune_cell is not None and district_id is not None:
             commune_id, where = territory.commune(district_id, commune_cell)
             if commune_id is not None:
@@ -324,30 +342,74 @@ class EnterpriseImport(ImportSpec):
                     )
                 else:
                     message = _("Unknown commune in %(district)s: the stored commune is kept.")
-                row.warn("commune", message % {"district": name})
+                issues.append((False, "commune", message % {"district": name}))
         if former:
-            row.warn(
-                "district",
-                _("A former unit: read as %(successor)s.")
-                % {"successor": territory.district_names[district_id]},
+            successor = territory.district_names[district_id]
+            issues.insert(
+                0,
+                (
+                    False,
+                    "district",
+                    _("A former unit: read as %(successor)s.") % {"successor": successor},
+                ),
             )
         if district_id is not None:
             values["district"] = district_id
-        zone_cell = row.cell("industrial_zone")
         if zone_cell is not None:
             zone_id = territory.zone(zone_cell)
             if zone_id is None:
-                row.warn(
-                    "industrial_zone",
-                    _("Unknown industrial zone: the stored zone is kept. Known zones: %(zones)s.")
-                    % {"zones": ", ".join(sorted(territory.zone_names.values()))},
+                issues.append(
+                    (
+                        False,
+                        "industrial_zone",
+                        _(
+                            "Unknown industrial zone: the stored zone is kept. Known zones: "
+                            "%(zones)s."
+                        )
+                        % {"zones": ", ".join(sorted(territory.zone_names.values()))},
+                    )
                 )
             else:
                 values["industrial_zone"] = zone_id
+        return values, tuple(issues)
+
+    def _read_profile(self, ownership_cell, legal_form_cell, sector_cell, status_cell):
+        values: dict[str, object] = {}
+        issues: list[tuple[bool, str, str]] = []
+        if ownership_cell is not None:
+            found = _OWNERSHIP.get(ownership_cell)
+            if found is None:
+                message = _(
+                    "Unknown ownership: the stored value is kept. Use “Nhà nước”, “Ngoài nhà "
+                    "nước” or “Có vốn đầu tư nước ngoài”."
+                )
+                issues.append((False, "ownership", message))
+            else:
+                values["ownership"] = found
+        for name, cell, parser in (
+            ("legal_form", legal_form_cell, self._legal_form),
+            ("sector", sector_cell, self._sector),
+        ):
+            if cell is not None:
+                try:
+                    values[name] = parser(cell)
+                except CellError as error:
+                    issues.append((True, name, error.message))
+        if status_cell is not None:
+            found = _STATUS.get(status_cell)
+            if found is None:
+                message = _(
+                    "Unknown status: the stored value is kept. Use “Đang hoạt động”, “Tạm "
+                    "ngừng hoạt động” or “Đã giải thể”."
+                )
+                issues.append((False, "status", message))
+            else:
+                values["status"] = found
+        return values, tuple(issues)
 
     # Comparing -------------------------------------------------------------------------------
 
-    def classify(self, rows: list[Row]) -> None:
+    def _classify(self, rows: list[Row]) -> None:
         codes = [row.values["tax_code"] for row in rows if "tax_code" in row.values]
         stored = {
             record[0]: record[1:]
@@ -444,23 +506,27 @@ class EnterpriseImport(ImportSpec):
         else:
             # A commune of the old district would contradict the new one.
             new_commune = commune_id if new_district == district_id else None
-        new = {
-            "name": values["name"],
-            "address": values.get("address", address),
-            "district": new_district,
-            "commune": new_commune,
-            "industrial_zone": values.get("industrial_zone", zone_id),
-            "ownership": values.get("ownership", ownership),
-            "legal_form": values.get("legal_form", legal_form),
-            "sector": values.get("sector", sector),
-            "founded_on": values.get("founded_on", founded_on),
-            "workers": values.get("workers", workers),
-            "status": values.get("status", status),
-        }
+        get = values.get
+        # In the order of the stored record's fields 1-11.
+        merged = (
+            values["name"],
+            get("address", address),
+            new_district,
+            new_commune,
+            get("industrial_zone", zone_id),
+            get("ownership", ownership),
+            get("legal_form", legal_form),
+            get("sector", sector),
+            get("founded_on", founded_on),
+            get("workers", workers),
+            get("status", status),
+        )
+        if merged == record[1:12]:
+            row.status = UNCHANGED
+            return
         changes = []
-        for field, position in _COMPARED:
+        for (field, position), value in zip(_COMPARED, merged, strict=True):
             old = record[position]
-            value = new[field]
             # Stored text is normally clean already; clean it only when that matters.
             if value != old and (field not in _TEXT_FIELDS or value != clean(old)):
                 changes.append((field, old, value))
@@ -469,23 +535,14 @@ class EnterpriseImport(ImportSpec):
             return
         row.status = UPDATED
         row.changes = changes
-        new_workers = new["workers"]
+        new_name, new_workers = merged[0], merged[9]
         row.data = (
             0,
             pk,
             values["tax_code"],
-            new["name"],
-            fold(new["name"]),
-            new["address"],
-            new_district,
-            new_commune,
-            new["industrial_zone"],
-            new["ownership"],
-            new["legal_form"],
-            new["sector"],
-            new["founded_on"],
-            new_workers,
-            new["status"],
+            new_name,
+            fold(new_name),
+            *merged[1:],
             managing_union_id,
             1 if new_workers is not None and new_workers != workers else 0,
         )
@@ -517,65 +574,144 @@ class EnterpriseImport(ImportSpec):
         return cell_text(value)
 
     # Writing ---------------------------------------------------------------------------------
+    # PostgreSQL: each chunk is copied to the stage and written at once, in a background thread
+    # (BackgroundWriter), while the next chunk is read. Elsewhere (SQLite): every chunk is
+    # staged, and the whole file is written set-based at the end.
 
     def begin(self) -> None:
-        self.stage_table = Stage(_STAGE)
+        self.connection = connections[DEFAULT_DB_ALIAS]
+        self.stage_table = Stage(_STAGE, using=self.connection)
         self.stage_table.create()
+        self.writer = (
+            BackgroundWriter(self.connection) if self.connection.vendor == "postgresql" else None
+        )
+
+    def classify(self, rows: list[Row]) -> None:
+        if self.writer is not None:
+            self.writer.wait()  # the connection is the writer's until then
+        self._classify(rows)
 
     def stage(self, rows: list[Row]) -> None:
-        self.stage_table.append([row.data for row in rows])
-
-    def end(self) -> None:
-        if self.stage_table is not None:
-            self.stage_table.drop()
+        data = [row.data for row in rows]
+        if self.writer is not None:
+            self.writer.submit(self._write_chunk, data)
+        else:
+            self.stage_table.append(data)
 
     def write(self) -> None:
-        stage = self.stage_table
-        if stage is None or not stage.count:
+        if self.writer is not None:
+            self.writer.wait()
             return
-        run = self.run
-        now = connection.ops.adapt_datetimefield_value(run.now)
-        table = quote(Enterprise._meta.db_table)
-        s = stage.table
+        if self.stage_table.count:
+            self._write_staged()
+
+    def end(self) -> None:
+        try:
+            if self.writer is not None:
+                self.writer.close()
+        finally:
+            if self.stage_table is not None:
+                self.stage_table.drop()
+
+    def _params(self) -> dict[str, object]:
+        run, ops = self.run, self.connection.ops
+        return {
+            "batch": run.batch_id,
+            "now": ops.adapt_datetimefield_value(run.now),
+            "today": ops.adapt_datefield_value(run.today),
+            "reason": run.reason,
+            "user": run.user_id,
+        }
+
+    def _write_chunk(self, data: list[tuple]) -> None:
+        """One chunk, on PostgreSQL: enterprises, their history and headcounts, two statements.
+
+        Runs in the writer's thread, on the run's connection.
+        """
+        stage, p = self.stage_table, self._params()
+        stage.clear()
+        stage.append(data)
+        table, s = quote(Enterprise._meta.db_table), stage.table
+        headcounts = quote(Headcount._meta.db_table)
         written = ", ".join(quote(name) for name in _WRITTEN)
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT COUNT(*) FROM {s} WHERE is_new = 1")
-            expected = cursor.fetchone()[0]
+        new_rows = sum(1 for row in data if row[0])
+        with self.connection.cursor() as cursor:
+            if new_rows:
+                history = history_insert_sql(Enterprise, alias="n", type_sql="'+'")
+                cursor.execute(
+                    f"WITH new AS (INSERT INTO {table} ({written}, last_import_batch_id, "
+                    f"created_at, updated_at) "
+                    f"SELECT {', '.join(f's.{quote(name)}' for name in _WRITTEN)}, %s, %s, %s "
+                    f"FROM {s} s WHERE s.is_new = 1 RETURNING *), "
+                    f"history AS ({history} FROM new n) "
+                    f"INSERT INTO {headcounts} (enterprise_id, {quote('on')}, workers, batch_id) "
+                    f"SELECT n.id, %s, n.workers, %s FROM new n WHERE n.workers IS NOT NULL",
+                    [
+                        p["batch"],
+                        p["now"],
+                        p["now"],
+                        p["now"],
+                        p["reason"],
+                        p["user"],
+                        p["today"],
+                        p["batch"],
+                    ],
+                )
+            if new_rows < len(data):
+                history = history_insert_sql(Enterprise, alias="c", type_sql="'~'")
+                cursor.execute(
+                    f"WITH changed AS (UPDATE {table} AS t SET {_assignments()}, "
+                    f"last_import_batch_id = %s, updated_at = %s "
+                    f"FROM {s} s WHERE t.id = s.id AND s.is_new = 0 "
+                    f"RETURNING t.*, s.workers_changed AS workers_changed_now), "
+                    f"history AS ({history} FROM changed c) "
+                    f"INSERT INTO {headcounts} (enterprise_id, {quote('on')}, workers, batch_id) "
+                    f"SELECT c.id, %s, c.workers, %s FROM changed c "
+                    f"WHERE c.workers_changed_now = 1",
+                    [
+                        p["batch"],
+                        p["now"],
+                        p["now"],
+                        p["reason"],
+                        p["user"],
+                        p["today"],
+                        p["batch"],
+                    ],
+                )
+
+    def _write_staged(self) -> None:
+        """The whole file at once, from the stage: portable SQL (SQLite)."""
+        p = self._params()
+        table = quote(Enterprise._meta.db_table)
+        s = self.stage_table.table
+        written = ", ".join(quote(name) for name in _WRITTEN)
+        with self.connection.cursor() as cursor:
             cursor.execute(
                 f"INSERT INTO {table} ({written}, last_import_batch_id, created_at, updated_at) "
                 f"SELECT {', '.join(f's.{quote(name)}' for name in _WRITTEN)}, %s, %s, %s "
-                f"FROM {s} s WHERE s.is_new = 1 ON CONFLICT (tax_code) DO NOTHING",
-                [run.batch_id, now, now],
+                f"FROM {s} s WHERE s.is_new = 1",
+                [p["batch"], p["now"], p["now"]],
             )
-            if cursor.rowcount != expected:
-                raise AbortImport(
-                    _(
-                        "Another import added some of these enterprises at the same "
-                        "time. Nothing was written: run the import again."
-                    )
-                )
-            updated = [name for name in _WRITTEN if name not in ("tax_code", "managing_union_id")]
-            assignments = ", ".join(f"{quote(name)} = s.{quote(name)}" for name in updated)
             cursor.execute(
-                f"UPDATE {table} SET {assignments}, last_import_batch_id = %s, updated_at = %s "
+                f"UPDATE {table} SET {_assignments()}, last_import_batch_id = %s, updated_at = %s "
                 f"FROM {s} s WHERE {table}.id = s.id AND s.is_new = 0",
-                [run.batch_id, now],
+                [p["batch"], p["now"]],
             )
             headcounts = quote(Headcount._meta.db_table)
             cursor.execute(
                 f"INSERT INTO {headcounts} (enterprise_id, {quote('on')}, workers, batch_id) "
                 f"SELECT t.id, %s, s.workers, %s FROM {s} s "
                 f"JOIN {table} t ON t.tax_code = s.tax_code WHERE s.workers_changed = 1",
-                [connection.ops.adapt_datefield_value(run.today), run.batch_id],
+                [p["today"], p["batch"]],
             )
         insert_history(
             Enterprise,
             from_sql=f"FROM {s} s JOIN {table} t ON t.tax_code = s.tax_code",
             type_sql="CASE WHEN s.is_new = 1 THEN '+' ELSE '~' END",
             params=[],
-            when=now,
-            reason=run.reason,
-            user_id=run.user_id,
+            when=p["now"],
+            reason=p["reason"],
+            user_id=p["user"],
         )
 
 
@@ -603,9 +739,20 @@ class _Described:
         self.number = row.number
 
 
-def read_tax_code(row: Row) -> None:
+def _cell(cells: Sequence[object], index: int | None) -> object:
+    """A row's cell at ``index``, or None when there is no such column or the cell is empty."""
+    if index is None or index >= len(cells):
+        return None
+    value = cells[index]
+    if value is None or value == "" or (value.__class__ is str and value.isspace()):
+        return None
+    return value
+
+
+def read_tax_code(row: Row, raw: object = MISSING) -> None:
     """Read the tax code into ``row.values``: a row error, or a warning for its check digit."""
-    raw = row.cell("tax_code")
+    if raw is MISSING:
+        raw = row.cell("tax_code")
     if raw is None:
         row.error("tax_code", _("This cell is required."))
         return

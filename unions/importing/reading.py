@@ -307,14 +307,19 @@ def _sheet_rows(sheet: python_calamine.CalamineSheet) -> Iterator[tuple[int, lis
     start = sheet.start
     if start is None:
         return
-    rows = sheet.iter_rows()
-    first = next(rows, None)
-    if first is None:
-        return
-    offset = 1
-    if start[0] > 0 and any(cell != "" for cell in first):
-        offset += start[0]  # the iterator started at the first non-empty row
-    yield from enumerate(chain((first,), rows), start=offset)
+    try:
+        rows = sheet.iter_rows()
+        first = next(rows, None)
+        if first is None:
+            return
+        offset = 1
+        if start[0] > 0 and any(cell != "" for cell in first):
+            offset += start[0]  # the iterator started at the first non-empty row
+        # One generator between calamine and the engine: this runs for every row.
+        yield from enumerate(chain((first,), rows), start=offset)
+    except Exception as error:  # a cell calamine cannot decode, half-way through
+        logger.info("Unreadable row: %r", error)
+        raise _corrupt_error() from None
 
 
 def _open_workbook(
@@ -351,11 +356,10 @@ def _open_workbook(
                 total = (end[0] + 1 - layout.header_end) if end else 0
                 if total > settings.IMPORT_MAX_ROWS:
                     raise _too_many_rows()
-                remaining = chain(head[position + 1 :], rows)
+                # The row limit was checked against the sheet's size above. The workbook is
+                # left to the garbage collector: calamine has read the file into memory.
                 return Table(
-                    layout=layout,
-                    rows=_limit_rows(_closing(remaining, workbook), layout.header_end),
-                    total_rows=total,
+                    layout=layout, rows=chain(head[position + 1 :], rows), total_rows=total
                 )
         raise _no_header_error(columns)
     except FileError:
@@ -378,16 +382,6 @@ def _merged_header_end(sheet: python_calamine.CalamineSheet, header_row: int) ->
         if top + 1 == header_row:
             end = max(end, bottom + 1)
     return end
-
-
-def _closing(rows: Iterator, workbook: python_calamine.CalamineWorkbook) -> Iterator:
-    try:
-        yield from rows
-    except Exception as error:  # a cell calamine cannot decode, half-way through
-        logger.info("Unreadable row: %r", error)
-        raise _corrupt_error() from None
-    finally:
-        workbook.close()
 
 
 # CSV ------------------------------------------------------------------------------------------

@@ -10,12 +10,22 @@ rows selected from what was written. Both backends run the same SQL; only the co
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Model
 
-__all__ = ["Stage", "history_columns", "insert_history", "quote", "select_by_keys"]
+__all__ = [
+    "BackgroundWriter",
+    "Stage",
+    "history_columns",
+    "history_insert_sql",
+    "insert_history",
+    "quote",
+    "select_by_keys",
+]
 
 _TYPES = {
     "postgresql": {"text": "text", "int": "bigint", "date": "date", "flag": "smallint"},
@@ -38,24 +48,34 @@ class Stage:
     (0/1). Create it inside the run's transaction: rolling back drops it with everything else.
     """
 
-    def __init__(self, columns: Sequence[tuple[str, str]]) -> None:
+    def __init__(
+        self, columns: Sequence[tuple[str, str]], using: BaseDatabaseWrapper | None = None
+    ) -> None:
         self.columns = tuple(columns)
         self.name = f"import_stage_{uuid.uuid4().hex[:16]}"
         self.table = quote(self.name)
         self.count = 0
         self._names = ", ".join(quote(name) for name, _kind in self.columns)
+        # The connection object itself, not the thread-local proxy: a BackgroundWriter's
+        # thread must reach the run's own connection and transaction.
+        self.connection = using if using is not None else connections[DEFAULT_DB_ALIAS]
 
     def create(self) -> None:
-        types = _TYPES.get(connection.vendor, _TYPES["sqlite"])
+        types = _TYPES.get(self.connection.vendor, _TYPES["sqlite"])
         definition = ", ".join(f"{quote(name)} {types[kind]}" for name, kind in self.columns)
-        with connection.cursor() as cursor:
+        with self.connection.cursor() as cursor:
             cursor.execute(f"CREATE TEMPORARY TABLE {self.table} ({definition})")
+
+    def clear(self) -> None:
+        with self.connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {self.table}")
+        self.count = 0
 
     def append(self, rows: Sequence[tuple]) -> None:
         if not rows:
             return
-        with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
+        with self.connection.cursor() as cursor:
+            if self.connection.vendor == "postgresql":
                 sql = f"COPY {self.table} ({self._names}) FROM STDIN"
                 with cursor.cursor.copy(sql) as copy:
                     for row in rows:
@@ -66,8 +86,46 @@ class Stage:
         self.count += len(rows)
 
     def drop(self) -> None:
-        with connection.cursor() as cursor:
+        with self.connection.cursor() as cursor:
             cursor.execute(f"DROP TABLE IF EXISTS {self.table}")
+
+
+class BackgroundWriter:
+    """Writes one chunk of rows while the engine reads the next.
+
+    On PostgreSQL most of a new import's time is the server's: index entries, constraint
+    checks, history rows. Run in a thread, that work overlaps the Python work of parsing the
+    following rows. The thread uses the run's own connection object (Django's thread sharing),
+    so everything stays in the run's one transaction; the reading thread calls ``wait()`` before
+    it queries, so the two never use the connection at once.
+    """
+
+    def __init__(self, using: BaseDatabaseWrapper) -> None:
+        self.connection = using
+        self._executor: ThreadPoolExecutor | None = None
+        self._pending: Future | None = None
+
+    def submit(self, write: Callable[..., None], *args: object) -> None:
+        self.wait()
+        if self._executor is None:
+            self.connection.inc_thread_sharing()
+            self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="import")
+        self._pending = self._executor.submit(write, *args)
+
+    def wait(self) -> None:
+        """Block until the last chunk is written; its exception, if any, is raised here."""
+        pending, self._pending = self._pending, None
+        if pending is not None:
+            pending.result()
+
+    def close(self) -> None:
+        try:
+            self.wait()
+        finally:
+            if self._executor is not None:
+                self._executor.shutdown(wait=True)
+                self._executor = None
+                self.connection.dec_thread_sharing()
 
 
 def select_by_keys(
@@ -103,6 +161,25 @@ def history_columns(model: type[Model]) -> list[str]:
     ]
 
 
+def history_insert_sql(model: type[Model], *, alias: str, type_sql: str) -> str:
+    """``INSERT INTO <history> (…) SELECT <alias>.…, %s, %s, <type>, %s`` without its FROM.
+
+    The three parameters are the history date, the change reason and the user's id.
+    """
+    history = model.history.model
+    columns = history_columns(model)
+    meta = history._meta
+    own = [
+        meta.get_field("history_date").column,
+        meta.get_field("history_change_reason").column,
+        meta.get_field("history_type").column,
+        meta.get_field("history_user").column,
+    ]
+    target = ", ".join(quote(column) for column in [*columns, *own])
+    source = ", ".join(f"{alias}.{quote(column)}" for column in columns)
+    return f"INSERT INTO {quote(meta.db_table)} ({target}) SELECT {source}, %s, %s, {type_sql}, %s"
+
+
 def insert_history(
     model: type[Model],
     *,
@@ -119,21 +196,7 @@ def insert_history(
     giving ``'+'`` or ``'~'``. This is what django-simple-history's post-save signal writes,
     done for a whole import in one statement.
     """
-    history = model.history.model
-    columns = history_columns(model)
-    meta = history._meta
-    own = [
-        meta.get_field("history_date").column,
-        meta.get_field("history_change_reason").column,
-        meta.get_field("history_type").column,
-        meta.get_field("history_user").column,
-    ]
-    target = ", ".join(quote(column) for column in [*columns, *own])
-    source = ", ".join(f"t.{quote(column)}" for column in columns)
-    sql = (
-        f"INSERT INTO {quote(meta.db_table)} ({target}) "
-        f"SELECT {source}, %s, %s, {type_sql}, %s {from_sql}"
-    )
+    sql = f"{history_insert_sql(model, alias='t', type_sql=type_sql)} {from_sql}"
     with connection.cursor() as cursor:
         cursor.execute(sql, [when, reason[:100], user_id, *params])
         return cursor.rowcount
