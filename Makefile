@@ -24,7 +24,6 @@ demo: migrate
 	$(BIN)/python manage.py seed_demo --if-empty
 
 run: demo
-	$(BIN)/python manage.py demo_logins
 	@echo "Serving at http://$(HOST)/ (the import worker runs beside it; Ctrl+C stops both)"
 	$(BIN)/python manage.py db_worker --interval 1 & \
 	  trap 'kill $$! 2>/dev/null' EXIT INT TERM; \

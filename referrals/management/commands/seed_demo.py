@@ -40,6 +40,7 @@ class Command(BaseCommand):
         if Enterprise.objects.exists():
             if if_empty:
                 self.stdout.write(_("Enterprises already exist: no demo data added."))
+                call_command("demo_logins", stdout=self.stdout)
                 return
             raise CommandError(
                 _("Enterprises already exist; seed_demo only fills an empty database.")
