@@ -247,6 +247,12 @@ class EnterpriseAdmin(StaffExportMixin, ScopedAdmin):
         (_("Record"), {"fields": ["last_import_batch", "created_at", "updated_at"]}),
     ]
 
+    def get_ordering(self, request: HttpRequest) -> list[str]:
+        # Drill-downs of eligible enterprises read like the gap list: biggest first.
+        if request.GET.get(EligibleFilter.parameter_name) and "o" not in request.GET:
+            return ["-workers", "search_key"]
+        return super().get_ordering(request)
+
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return super().get_queryset(request).annotate_has_union()
 

@@ -116,7 +116,12 @@
     new Chart(document.getElementById("funnel-chart"), {
       type: "bar",
       data: { labels: funnel.labels, datasets: datasets },
-      options: { maintainAspectRatio: false, scales: { y: { beginAtZero: true, ticks: { precision: 0 } } } }
+      // Horizontal, as a funnel reads: long Vietnamese step names get the whole left margin.
+      options: {
+        indexAxis: "y",
+        maintainAspectRatio: false,
+        scales: { x: { beginAtZero: true, ticks: { precision: 0 } } }
+      }
     });
   }
 

@@ -94,3 +94,10 @@ def test_admin_speaks_vietnamese_by_default(client, province_admin):
     response = client.get(reverse("admin:index"))
     assert response.headers["Content-Language"] == "vi"
     assert "<title>Cập nhật dữ liệu | Độ phủ công đoàn</title>" in response.content.decode()
+
+
+def test_eligible_drill_down_lists_the_biggest_enterprises_first(client, province_admin):
+    small = make_enterprise(workers=25, name="A nhỏ")
+    big = make_enterprise(workers=900, name="B lớn")
+    response = _changelist(client, province_admin, "enterprise", eligible="yes")
+    assert list(response.context["cl"].result_list) == [big, small]
