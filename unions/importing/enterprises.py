@@ -296,10 +296,11 @@ class EnterpriseImport(ImportSpec):
     def parse(self, row: Row) -> None:
         # Cells are taken by index rather than through row.cell(): this runs for every row.
         values, cells = row.values, row.cells
+        width = len(cells)
         read_tax_code(row, _cell(cells, self._tax_code))
         for name, index, parser, required in self._single:
-            value = _cell(cells, index)
-            if value is None:
+            value = cells[index] if index < width else None
+            if value is None or value == "" or (value.__class__ is str and value.isspace()):
                 if required:
                     row.error(name, _("This cell is required."))
                 continue

@@ -68,7 +68,10 @@ class Stage:
 
     def clear(self) -> None:
         with self.connection.cursor() as cursor:
-            cursor.execute(f"DELETE FROM {self.table}")
+            if self.connection.vendor == "postgresql":
+                cursor.execute(f"TRUNCATE {self.table}")
+            else:
+                cursor.execute(f"DELETE FROM {self.table}")
         self.count = 0
 
     def append(self, rows: Sequence[tuple]) -> None:
@@ -143,7 +146,16 @@ def select_by_keys(
     found: list[tuple] = []
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute(f"{base} = ANY(%s)", [list(keys)])
+            if all(isinstance(key, int) for key in keys):
+                # One text parameter is far cheaper to send than an array of thousands.
+                cursor.execute(
+                    f"{base} = ANY(string_to_array(%s, ',')::bigint[])",
+                    [",".join(map(str, keys))],
+                )
+            elif all(isinstance(key, str) and "," not in key for key in keys):
+                cursor.execute(f"{base} = ANY(string_to_array(%s, ','))", [",".join(keys)])
+            else:
+                cursor.execute(f"{base} = ANY(%s)", [list(keys)])
             return cursor.fetchall()
         # SQLite caps the number of parameters (999 in old builds).
         for start in range(0, len(keys), 900):
