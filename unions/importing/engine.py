@@ -825,12 +825,12 @@ class _Runner:
                 if room > 0:
                     result.errors.extend(row.errors[:room])
                 if len(result.invalid_rows) < limit:
+                    cells = [_plain(cell) for cell in row.cells]
+                    for index in row.layout.dropped_indexes:
+                        if index < len(cells):
+                            cells[index] = ""  # sensitive: never echoed
                     result.invalid_rows.append(
-                        (
-                            row.number,
-                            [_plain(cell) for cell in row.cells],
-                            [issue.message for issue in row.errors],
-                        )
+                        (row.number, cells, [issue.message for issue in row.errors])
                     )
             else:
                 status = row.status

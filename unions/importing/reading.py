@@ -82,6 +82,8 @@ class Layout:
     titles: dict[str, str]
     ignored: list[str] = field(default_factory=list)
     dropped: list[str] = field(default_factory=list)
+    # Where the dropped columns are: their cells are never echoed, not even in error reports.
+    dropped_indexes: tuple[int, ...] = ()
     # The last row that belongs to the header: a header cell merged down over several rows.
     header_end: int = 0
 
@@ -132,6 +134,7 @@ def _layout(
     titles: dict[str, str] = {}
     ignored: list[str] = []
     dropped_titles: list[str] = []
+    dropped_indexes: list[int] = []
     for index, text in enumerate(header):
         if not text:
             continue
@@ -139,6 +142,7 @@ def _layout(
         if name is None:
             if fold(text) in dropped_aliases:
                 dropped_titles.append(text)
+                dropped_indexes.append(index)
             else:
                 ignored.append(text)
             continue
@@ -166,6 +170,7 @@ def _layout(
         titles=titles,
         ignored=ignored,
         dropped=dropped_titles,
+        dropped_indexes=tuple(dropped_indexes),
     )
 
 
