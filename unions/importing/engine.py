@@ -660,8 +660,36 @@ def _start_batch(batch, kind, file_name, sha256, user, now, *, dry_run, skip_err
     batch.dry_run = dry_run
     batch.skip_errors = skip_errors
     batch.outcome = ImportBatch.Outcome.PENDING if dry_run else ImportBatch.Outcome.RUNNING
-    batch.save()
+    # Only the fields set here: the web flow updates others (progress, task) meanwhile.
+    batch.save(update_fields=_STARTED if batch.pk else None)
     return batch
+
+
+_STARTED = [
+    "kind",
+    "file_name",
+    "sha256",
+    "user",
+    "district",
+    "upper_union",
+    "started_at",
+    "finished_at",
+    "dry_run",
+    "skip_errors",
+    "outcome",
+]
+_FINISHED = [
+    "outcome",
+    "finished_at",
+    "rows",
+    "created",
+    "updated",
+    "unchanged",
+    "skipped",
+    "error_count",
+    "warning_count",
+    "report",
+]
 
 
 def _finish_batch(batch: ImportBatch, result: ImportResult) -> None:
@@ -685,7 +713,7 @@ def _finish_batch(batch: ImportBatch, result: ImportResult) -> None:
     batch.error_count = result.error_count
     batch.warning_count = result.warning_count
     batch.report = result.as_report()
-    batch.save()
+    batch.save(update_fields=_FINISHED)
 
 
 class _Runner:
