@@ -26,7 +26,8 @@ The web flow (upload → preview → confirm) calls:
 - ``template_workbook(spec) -> bytes``: an empty list with the recognised headers.
 
 ``progress(rows_done, rows_total_or_None)`` is called after each chunk of rows, for a progress
-bar in a background task.
+bar in a background task. On PostgreSQL a chunk may be being written (on the run's connection,
+in a helper thread) while it runs: a callback that queries the database waits for that write.
 
 Adding a kind of import
 -----------------------
@@ -41,14 +42,21 @@ with :func:`register`:
   zones and upper unions);
 - ``parse(row)``: read cells with ``self.read(row, field, parser, required=...)`` and the
   parsers of :mod:`.cells` (``parse_tax_code``, ``parse_date``, ``parse_whole_number``,
-  ``parse_text``, :class:`Vocabulary`), or ``row.cell(field)`` plus ``row.error``/``row.warn``;
+  ``parse_text``, :class:`Vocabulary`), or ``row.cell(field)`` plus ``row.error``/``row.warn``.
+  ``self.layout`` (columns found) is set before ``prepare``. For speed, wrap a parser whose
+  column repeats its values in :class:`~.cells.Memo`, and parse columns that go together
+  (district, commune, zone) with a :class:`CellGroup`: once per distinct combination;
 - ``classify(rows)``: a chunk at a time, look the rows up in one query, check the write scope
   (``self.run.may_write(managing_union_id)``), and set ``row.status`` to ``CREATED``,
   ``UPDATED`` or ``UNCHANGED`` (with ``row.changes`` for the preview) or add errors. Put what
   to write in ``row.data``;
 - ``begin()``/``stage(rows)``/``write()``/``end()``: create a :class:`Stage`, append the rows'
-  data, then write set-based and call :func:`insert_history`. Raise :class:`AbortImport` in
-  ``write`` to roll everything back with a file-level error.
+  data, then write set-based and call :func:`insert_history` (or
+  :func:`~.writing.history_insert_sql` inside your own statement). ``stage`` may also write a
+  chunk at once, even in a :class:`~.writing.BackgroundWriter` (``enterprises.py`` does on
+  PostgreSQL): when the run ends with errors and no ``skip_errors``, the engine rolls the whole
+  transaction back. Raise :class:`AbortImport` in ``write`` to roll back with a file-level
+  error. ``end`` always runs, after a failure too.
 
 The engine does the rest: reading, header detection, row numbers, skipped rows, duplicate keys,
 counting, capping the listed issues, the transaction, dry runs, ``--skip-errors`` and the batch.
@@ -60,6 +68,7 @@ from __future__ import annotations
 
 from unions.importing.cells import (
     CellError,
+    Memo,
     Vocabulary,
     cell_text,
     is_empty,
@@ -73,6 +82,7 @@ from unions.importing.engine import (
     UNCHANGED,
     UPDATED,
     AbortImport,
+    CellGroup,
     ImportResult,
     ImportRun,
     ImportSpec,
@@ -91,14 +101,16 @@ from unions.importing.grassroots import GrassrootsUnionImport
 from unions.importing.lookups import Territory, UpperUnions
 from unions.importing.reading import Column, FileError, Layout, list_sheets, open_table
 from unions.importing.report import error_rows_workbook, safe_cell, template_workbook
-from unions.importing.writing import Stage, insert_history
+from unions.importing.writing import BackgroundWriter, Stage, history_insert_sql, insert_history
 
 __all__ = [
     "CREATED",
     "UNCHANGED",
     "UPDATED",
     "AbortImport",
+    "BackgroundWriter",
     "CellError",
+    "CellGroup",
     "Column",
     "EnterpriseImport",
     "FileError",
@@ -108,6 +120,7 @@ __all__ = [
     "ImportSpec",
     "Issue",
     "Layout",
+    "Memo",
     "Row",
     "Stage",
     "Territory",
@@ -117,6 +130,7 @@ __all__ = [
     "confirm",
     "error_rows_workbook",
     "get_spec",
+    "history_insert_sql",
     "insert_history",
     "is_empty",
     "list_sheets",
