@@ -265,7 +265,6 @@ class EnterpriseImport(ImportSpec):
         self.territory = Territory()
         self.stage_table: Stage | None = None
         self.writer: BackgroundWriter | None = None
-        self.checked_now: list[str] = []
         layout = self.layout
         present = layout.indexes
         # (field, index, parser, required) for the cells read one by one; absent optional
@@ -587,14 +586,6 @@ class EnterpriseImport(ImportSpec):
         self.writer = (
             BackgroundWriter(self.connection) if self.connection.vendor == "postgresql" else None
         )
-        if self.writer is not None:
-            # Django declares foreign keys DEFERRABLE INITIALLY DEFERRED, so PostgreSQL would
-            # check every written row's keys at COMMIT, after the last chunk, with nothing left
-            # to overlap (about 0.8 million checks for 100,000 new rows). Checked when each
-            # chunk's statement ends, they run in the writer's thread while the next chunk is
-            # read. end() puts the constraints back as declared.
-            self.checked_now = _deferred_foreign_keys(self.connection)
-            _set_constraints(self.connection, self.checked_now, "IMMEDIATE")
 
     def classify(self, rows: list[Row]) -> None:
         if self.writer is not None:
@@ -622,7 +613,6 @@ class EnterpriseImport(ImportSpec):
         finally:
             if self.stage_table is not None:
                 self.stage_table.drop()
-            _set_constraints(self.connection, self.checked_now, "DEFERRED")
 
     def _params(self) -> dict[str, object]:
         run, ops = self.run, self.connection.ops
@@ -724,28 +714,6 @@ class EnterpriseImport(ImportSpec):
             reason=p["reason"],
             user_id=p["user"],
         )
-
-
-def _deferred_foreign_keys(connection) -> list[str]:
-    """The deferred foreign keys of the tables an enterprise import writes (PostgreSQL)."""
-    tables = [
-        Enterprise._meta.db_table,
-        Enterprise.history.model._meta.db_table,
-        Headcount._meta.db_table,
-    ]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT conname FROM pg_constraint WHERE contype = 'f' AND condeferred "
-            "AND conrelid IN (%s::regclass, %s::regclass, %s::regclass) ORDER BY conname",
-            tables,
-        )
-        return [name for (name,) in cursor.fetchall()]
-
-
-def _set_constraints(connection, names: list[str], mode: str) -> None:
-    if names:
-        with connection.cursor() as cursor:
-            cursor.execute(f"SET CONSTRAINTS {', '.join(quote(name) for name in names)} {mode}")
 
 
 # Fields a new enterprise's preview lists, in the file's usual order.
