@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
 
 from django.conf import settings
@@ -70,7 +71,7 @@ class ImportCommand(BaseCommand):
             if user is None:
                 result = ImportResult(
                     kind=self.spec.kind,
-                    file=options["path"].rsplit("/")[-1],
+                    file=os.path.basename(options["path"]),
                     dry_run=options["dry_run"],
                 )
                 result.fail(_("There is no user named “%(name)s”.") % {"name": options["user"]})

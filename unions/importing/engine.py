@@ -779,7 +779,9 @@ class _Runner:
         except AbortImport as abort:
             raise FileError(abort.message) from None
         except DatabaseError as error:
-            logger.exception("Import of %s failed in the database", result.file)
+            # Said to the user as a file-level error; the traceback is for debugging only.
+            logger.warning("Import of %s failed in the database: %s", result.file, error)
+            logger.debug("Database error", exc_info=True)
             raise FileError(
                 _("The database refused the import, and nothing was written: %(error)s")
                 % {"error": str(error)[:300]}
