@@ -77,7 +77,7 @@ def test_windows_1258_bytes_are_really_not_utf8(tmp_path):
         path.read_bytes().decode("utf-8")
 
 
-@pytest.mark.parametrize("name", ["ds.pdf", "ds.docx", "ds.txt", "ds"])
+@pytest.mark.parametrize("name", ["ds.pdf", "ds.docx", "ds.txt", "ds.xlsm", "ds"])
 def test_an_unsupported_format_is_a_file_error(tmp_path, name):
     path = tmp_path / name
     path.write_bytes(b"%PDF-1.4 not a spreadsheet")

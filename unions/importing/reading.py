@@ -42,7 +42,7 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 HEADER_SEARCH_ROWS = 20
-WORKBOOK_EXTENSIONS = frozenset({".xlsx", ".xlsm", ".xls", ".ods"})
+WORKBOOK_EXTENSIONS = frozenset({".xlsx", ".xls", ".ods"})
 CSV_EXTENSIONS = frozenset({".csv"})
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 # The stream an Office password puts in place of the workbook, as its UTF-16 directory name.
