@@ -51,9 +51,7 @@ format: install
 
 messages: install
 	$(BIN)/python manage.py makemessages -l vi -l en --no-location --no-obsolete \
-	  --ignore=.venv --ignore=tests --ignore=benchmarks
-	$(BIN)/python manage.py makemessages -d djangojs -l vi -l en --no-location --ignore=.venv \
-	  --ignore=static/vendor
+	  --ignore=.venv --ignore=tests --ignore=benchmarks --ignore=artifacts --ignore=docs
 	$(BIN)/python manage.py compilemessages --ignore=.venv
 
 clean:
