@@ -359,6 +359,7 @@ class Enterprise(models.Model):
         verbose_name=_("district"),
         on_delete=models.PROTECT,
         related_name="enterprises",
+        db_index=False,  # led by the (district, status, workers) index
         limit_choices_to={"level": AdministrativeUnit.Level.DISTRICT},
     )
     commune = models.ForeignKey(
@@ -413,7 +414,18 @@ class Enterprise(models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = EnterpriseQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["search_key", "updated_at", "created_at"])
+    # History is read per enterprise (by id, indexed); indexes on its copies of the foreign keys
+    # would only slow every import down.
+    history = HistoricalRecords(
+        excluded_fields=["search_key", "updated_at", "created_at"],
+        no_db_index=[
+            "district",
+            "commune",
+            "industrial_zone",
+            "managing_union",
+            "last_import_batch",
+        ],
+    )
 
     class Meta:
         verbose_name = _("enterprise")
@@ -429,10 +441,8 @@ class Enterprise(models.Model):
                 name="enterprise_tax_code_normalised",
             ),
         ]
-        indexes = [
-            models.Index(fields=["district", "status", "workers"]),
-            models.Index(fields=["managing_union"]),
-        ]
+        # The foreign key's own index serves managing_union; district is the lead column here.
+        indexes = [models.Index(fields=["district", "status", "workers"])]
 
     def __str__(self) -> str:
         return self.name
@@ -477,6 +487,7 @@ class Headcount(models.Model):
         verbose_name=_("enterprise"),
         on_delete=models.CASCADE,
         related_name="headcounts",
+        db_index=False,  # led by the (enterprise, on) index
     )
     on = models.DateField(_("date"))
     workers = models.PositiveIntegerField(_("workers"))
@@ -540,7 +551,10 @@ class GrassrootsUnion(models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = GrassrootsUnionQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["search_key", "updated_at", "created_at"])
+    history = HistoricalRecords(
+        excluded_fields=["search_key", "updated_at", "created_at"],
+        no_db_index=["enterprise", "upper_union", "last_import_batch"],
+    )
 
     class Meta:
         verbose_name = _("grassroots union")
@@ -628,7 +642,10 @@ class Member(models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = MemberQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["search_key", "updated_at", "created_at"])
+    history = HistoricalRecords(
+        excluded_fields=["search_key", "updated_at", "created_at"],
+        no_db_index=["union", "last_import_batch"],
+    )
 
     class Meta:
         verbose_name = _("union member")
