@@ -409,6 +409,7 @@ class Enterprise(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        db_index=False,  # never looked up by batch: the index would only slow imports
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -419,6 +420,7 @@ class Enterprise(models.Model):
     history = HistoricalRecords(
         excluded_fields=["search_key", "updated_at", "created_at"],
         no_db_index=[
+            "tax_code",
             "district",
             "commune",
             "industrial_zone",
@@ -498,6 +500,7 @@ class Headcount(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        db_index=False,  # never looked up by batch: the index would only slow imports
     )
 
     objects = HeadcountQuerySet.as_manager()
@@ -644,7 +647,7 @@ class Member(models.Model):
     objects = MemberQuerySet.as_manager()
     history = HistoricalRecords(
         excluded_fields=["search_key", "updated_at", "created_at"],
-        no_db_index=["union", "last_import_batch"],
+        no_db_index=["national_id", "union", "last_import_batch"],
     )
 
     class Meta:
