@@ -231,6 +231,8 @@ class ScopedAutocompleteJsonView(AutocompleteJsonView):
 class ProtectedAdminSite(admin.AdminSite):
     login_form = StaffLoginForm
     login_template = "admin/login_otp.html"
+    # Lists of enterprises and referrals are wide; the index page already lists every model.
+    enable_nav_sidebar = False
 
     def has_permission(self, request: HttpRequest) -> bool:
         return super().has_permission(request) and otp_state(request) is OTPState.OK
