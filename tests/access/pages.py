@@ -29,9 +29,16 @@ class Page:
     kwargs: Callable | None = None
     visible: Callable[[str | None, str], bool] | None = None
     query: str = ""
+    fixed: tuple[tuple[str, str], ...] = ()  # URL arguments that do not depend on a territory
 
     def __str__(self) -> str:
-        return self.url_name
+        return "/".join([self.url_name, *(value for _name, value in self.fixed)]) + (
+            f"?{self.query}" if self.query else ""
+        )
+
+    def url_kwargs(self, territory) -> dict[str, str]:
+        kwargs = self.kwargs(territory) if self.kwargs else {}
+        return kwargs | dict(self.fixed)
 
 
 def _district_page_visible(role: str | None, territory_key: str) -> bool:
@@ -53,4 +60,19 @@ PAGES: list[Page] = [
     Page("referrals:coverage_json"),
     Page("referrals:pipeline_json"),
     Page("unions:import_list", readers=WRITERS),
+    Page("referrals:members", query="indicator=commended"),
+    Page("referrals:members", query="indicator=admitted"),
+    *(
+        Page("referrals:export", fixed=(("table", table),))
+        for table in ("districts", "funnel", "trend", "campaign")
+    ),
+    *(
+        Page(
+            "referrals:district_export",
+            kwargs=lambda territory: {"code": territory.district_code},
+            visible=_district_page_visible,
+            fixed=(("table", table),),
+        )
+        for table in ("gap", "referrals", "classes", "funnel", "trend", "campaign")
+    ),
 ]

@@ -300,7 +300,7 @@ def test_pages_answer_as_the_access_table_says(client, world, user_for, role, pa
     user = user_for(role)
     if role is not None:
         client.force_login(user)
-    kwargs = page.kwargs(world[territory_key]) if page.kwargs else {}
+    kwargs = page.url_kwargs(world[territory_key] if territory_key else None)
     url = reverse(page.url_name, kwargs=kwargs) + (f"?{page.query}" if page.query else "")
     response = client.get(url)
     if role is None:
