@@ -241,9 +241,9 @@ def member_list(
     `pipeline_figures` counts, per district, the members of its enterprises meeting the
     indicator's condition for the year; this is that same condition on the same scoped rows.
     """
-    from referrals.reports import _member_conditions
+    from referrals.reports import member_conditions
 
-    members = Member.objects.for_user(user).filter(_member_conditions(filters.year)[indicator])
+    members = Member.objects.for_user(user).filter(member_conditions(filters.year)[indicator])
     if district_id is not None:
         members = members.filter(union__enterprise__district_id=district_id)
     return (

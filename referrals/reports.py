@@ -23,7 +23,7 @@ INDICATORS: tuple[str, ...] = tuple(Target.Indicator.values)
 MEMBER_INDICATORS: tuple[str, ...] = tuple(i for i in INDICATORS if i != "new_unions")
 
 
-def _member_conditions(year: int) -> dict[str, Q]:
+def member_conditions(year: int) -> dict[str, Q]:
     """For each member indicator, the members with that milestone dated in the year.
 
     The subqueries are uncorrelated, so the database evaluates each once per query.
@@ -61,7 +61,7 @@ def _counts_by_district(
     members: QuerySet, unions: QuerySet, *, year: int, narrowing_members: Q, narrowing_unions: Q
 ) -> dict[int, dict[str, int]]:
     """Counts per district id: two queries."""
-    conditions = _member_conditions(year)
+    conditions = member_conditions(year)
     any_milestone = Q()
     for condition in conditions.values():
         any_milestone |= condition
