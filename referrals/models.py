@@ -34,6 +34,7 @@ from unions.access import (
 )
 from unions.models import (
     AdministrativeUnit,
+    CleanTextModel,
     Enterprise,
     GrassrootsUnion,
     ImportBatch,
@@ -41,7 +42,7 @@ from unions.models import (
     ScopedQuerySet,
     UpperUnion,
 )
-from unions.text import clean_text, fold
+from unions.text import fold
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -77,7 +78,7 @@ class CommendationQuerySet(MemberScopedQuerySet):
         return self.filter(date__year=year)
 
 
-class Commendation(models.Model):
+class Commendation(CleanTextModel):
     """An emulation movement's recognition of a member: what makes them "outstanding"."""
 
     member = models.ForeignKey(
@@ -103,6 +104,8 @@ class Commendation(models.Model):
         related_name="+",
     )
 
+    text_fields = ("movement", "title")
+
     objects = CommendationQuerySet.as_manager()
     history = HistoricalRecords()
 
@@ -114,11 +117,6 @@ class Commendation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title or self.movement or _('commendation')} · {self.date:%d/%m/%Y}"
-
-    def save(self, *args, **kwargs) -> None:
-        self.movement = clean_text(self.movement)
-        self.title = clean_text(self.title)
-        super().save(*args, **kwargs)
 
     def clean(self) -> None:
         if self.date and self.date > timezone.localdate():
@@ -161,7 +159,7 @@ class PartyOrganizationQuerySet(ScopedQuerySet):
         return self.filter(_party_district_filter(user, write=True))
 
 
-class PartyOrganization(models.Model):
+class PartyOrganization(CleanTextModel):
     class Kind(models.TextChoices):
         CELL = "cell", _("Party cell (chi bộ)")
         GRASSROOTS_COMMITTEE = "grassroots", _("grassroots Party committee (đảng bộ cơ sở)")
@@ -199,6 +197,9 @@ class PartyOrganization(models.Model):
         related_name="+",
     )
 
+    text_fields = ("name",)
+    search_source = "name"
+
     objects = PartyOrganizationQuerySet.as_manager()
 
     class Meta:
@@ -223,11 +224,6 @@ class PartyOrganization(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-    def save(self, *args, **kwargs) -> None:
-        self.name = clean_text(self.name)
-        self.search_key = fold(self.name)
-        super().save(*args, **kwargs)
 
     def clean(self) -> None:
         self.search_key = fold(self.name)
@@ -267,7 +263,7 @@ class AwarenessClassQuerySet(ScopedQuerySet):
         return self.for_campaign(workers_month_campaign(year))
 
 
-class AwarenessClass(models.Model):
+class AwarenessClass(CleanTextModel):
     """A Party-awareness class (lớp bồi dưỡng nhận thức về Đảng)."""
 
     title = models.CharField(_("title"), max_length=300)
@@ -306,6 +302,8 @@ class AwarenessClass(models.Model):
     campaign_key = models.CharField(max_length=200, db_index=True, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
+    text_fields = ("title", "campaign")
+
     objects = AwarenessClassQuerySet.as_manager()
 
     class Meta:
@@ -325,8 +323,7 @@ class AwarenessClass(models.Model):
         return f"{self.title} ({self.starts_on:%d/%m/%Y})"
 
     def save(self, *args, **kwargs) -> None:
-        self.title = clean_text(self.title)
-        self.campaign = clean_text(self.campaign)
+        self.clean_text_fields()  # a blank campaign must read as empty before the default
         if not self.campaign and self.starts_on and self.starts_on.month == WORKERS_MONTH_NUMBER:
             self.campaign = workers_month_campaign(self.starts_on.year)
         self.campaign_key = fold(self.campaign)
@@ -364,7 +361,7 @@ class EnrollmentQuerySet(ScopedQuerySet):
         return self.filter(passed=True, certificate_on__isnull=False)
 
 
-class Enrollment(models.Model):
+class Enrollment(CleanTextModel):
     awareness_class = models.ForeignKey(
         AwarenessClass,
         verbose_name=_("class"),
@@ -381,6 +378,8 @@ class Enrollment(models.Model):
     passed = models.BooleanField(_("passed"), default=False)
     certificate_number = models.CharField(_("certificate number"), max_length=50, blank=True)
     certificate_on = models.DateField(_("certificate date"), null=True, blank=True)
+
+    text_fields = ("certificate_number",)
 
     objects = EnrollmentQuerySet.as_manager()
     history = HistoricalRecords()
@@ -410,10 +409,6 @@ class Enrollment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member} · {self.awareness_class}"
-
-    def save(self, *args, **kwargs) -> None:
-        self.certificate_number = clean_text(self.certificate_number)
-        super().save(*args, **kwargs)
 
     def clean(self) -> None:
         errors: dict[str, str] = {}
@@ -516,7 +511,7 @@ class ReferralQuerySet(MemberScopedQuerySet):
         return self.with_overdue(today).filter(is_overdue=True)
 
 
-class Referral(models.Model):
+class Referral(CleanTextModel):
     """One member's way from being identified as outstanding to full Party membership.
 
     Stage changes go through `referrals.pipeline`, which checks the rules and writes the events.
@@ -606,6 +601,8 @@ class Referral(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
+    text_fields = ("certificate_number", "decision_number", "outcome_reason")
+
     objects = ReferralQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["updated_at", "created_at"])
 
@@ -644,9 +641,6 @@ class Referral(models.Model):
         return f"{self.member} · {self.get_stage_display()}"
 
     def save(self, *args, **kwargs) -> None:
-        self.certificate_number = clean_text(self.certificate_number)
-        self.decision_number = clean_text(self.decision_number)
-        self.outcome_reason = clean_text(self.outcome_reason)
         if self.union_id is None and self.member_id is not None:
             self.union_id = self.member.union_id
         super().save(*args, **kwargs)

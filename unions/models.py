@@ -40,11 +40,35 @@ class ScopedQuerySet(models.QuerySet):
         return self.filter(write_filter(user, self.district_path, self.managing_union_path))
 
 
+class CleanTextModel(models.Model):
+    """Keeps text in its stored form (NFC, whitespace collapsed) and the folded search key.
+
+    `text_fields` are cleaned on every save; when `search_source` is set, its folded form is
+    kept in `search_key`. Bulk paths (the import engine, seed_demo) apply the same functions.
+    """
+
+    text_fields: tuple[str, ...] = ()
+    search_source: str | None = None
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs) -> None:
+        self.clean_text_fields()
+        super().save(*args, **kwargs)
+
+    def clean_text_fields(self) -> None:
+        for name in self.text_fields:
+            setattr(self, name, clean_text(getattr(self, name)))
+        if self.search_source:
+            self.search_key = fold(getattr(self, self.search_source))
+
+
 class ReferenceQuerySet(ScopedQuerySet):
     """Reference data (units, zones, upper unions): every signed-in user with a role reads it."""
 
 
-class AdministrativeUnit(models.Model):
+class AdministrativeUnit(CleanTextModel):
     class Level(models.TextChoices):
         PROVINCE = "province", _("province")
         DISTRICT = "district", _("district")
@@ -74,6 +98,9 @@ class AdministrativeUnit(models.Model):
         blank=True,
     )
 
+    text_fields = ("name",)
+    search_source = "name"
+
     objects = ReferenceQuerySet.as_manager()
 
     class Meta:
@@ -85,13 +112,8 @@ class AdministrativeUnit(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def save(self, *args, **kwargs) -> None:
-        self.name = clean_text(self.name)
-        self.search_key = fold(self.name)
-        super().save(*args, **kwargs)
 
-
-class UnitAlias(models.Model):
+class UnitAlias(CleanTextModel):
     """A former unit that import files may still name, and the unit that took its place.
 
     `partial` marks a split: the former unit still exists, and only its communes that now lie in
@@ -110,6 +132,9 @@ class UnitAlias(models.Model):
     since = models.DateField(_("since"))
     partial = models.BooleanField(_("split off part only"), default=False)
 
+    text_fields = ("name",)
+    search_source = "name"
+
     objects = ReferenceQuerySet.as_manager()
 
     class Meta:
@@ -122,13 +147,8 @@ class UnitAlias(models.Model):
     def __str__(self) -> str:
         return f"{self.name} → {self.successor}"
 
-    def save(self, *args, **kwargs) -> None:
-        self.name = clean_text(self.name)
-        self.search_key = fold(self.name)
-        super().save(*args, **kwargs)
 
-
-class IndustrialZone(models.Model):
+class IndustrialZone(CleanTextModel):
     class Kind(models.TextChoices):
         INDUSTRIAL_PARK = "kcn", _("industrial park (KCN)")
         INDUSTRIAL_CLUSTER = "ccn", _("industrial cluster (CCN)")
@@ -144,6 +164,9 @@ class IndustrialZone(models.Model):
         limit_choices_to={"level": AdministrativeUnit.Level.DISTRICT},
     )
 
+    text_fields = ("name",)
+    search_source = "name"
+
     objects = ReferenceQuerySet.as_manager()
 
     class Meta:
@@ -157,18 +180,13 @@ class IndustrialZone(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def save(self, *args, **kwargs) -> None:
-        self.name = clean_text(self.name)
-        self.search_key = fold(self.name)
-        super().save(*args, **kwargs)
-
 
 class UpperUnionQuerySet(ReferenceQuerySet):
     def district_federations(self) -> UpperUnionQuerySet:
         return self.filter(kind=UpperUnion.Kind.DISTRICT_FEDERATION)
 
 
-class UpperUnion(models.Model):
+class UpperUnion(CleanTextModel):
     class Kind(models.TextChoices):
         PROVINCE_FEDERATION = "province", _("provincial labour federation")
         DISTRICT_FEDERATION = "district", _("district labour federation")
@@ -188,6 +206,9 @@ class UpperUnion(models.Model):
         help_text=_("The territory of a district federation; empty for province-wide unions."),
     )
 
+    text_fields = ("name",)
+    search_source = "name"
+
     objects = UpperUnionQuerySet.as_manager()
 
     class Meta:
@@ -204,11 +225,6 @@ class UpperUnion(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-    def save(self, *args, **kwargs) -> None:
-        self.name = clean_text(self.name)
-        self.search_key = fold(self.name)
-        super().save(*args, **kwargs)
 
 
 class ImportBatchQuerySet(ScopedQuerySet):
@@ -339,7 +355,7 @@ class EnterpriseQuerySet(ScopedQuerySet):
         )
 
 
-class Enterprise(models.Model):
+class Enterprise(CleanTextModel):
     class Ownership(models.TextChoices):
         STATE = "state", _("state-owned")
         DOMESTIC = "domestic", _("domestic non-state")
@@ -414,6 +430,9 @@ class Enterprise(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
+    text_fields = ("name", "address")
+    search_source = "name"
+
     objects = EnterpriseQuerySet.as_manager()
     # History is read per enterprise (by id, indexed); indexes on its copies of the foreign keys
     # would only slow every import down.
@@ -450,9 +469,6 @@ class Enterprise(models.Model):
         return self.name
 
     def save(self, *args, **kwargs) -> None:
-        self.name = clean_text(self.name)
-        self.address = clean_text(self.address)
-        self.search_key = fold(self.name)
         if self.managing_union_id is None:
             self.managing_union = default_managing_union(
                 district_id=self.district_id, industrial_zone=self.industrial_zone
@@ -525,7 +541,7 @@ class GrassrootsUnionQuerySet(ScopedQuerySet):
         return self.filter(founded_on__lte=on).exclude(dissolved_on__lte=on)
 
 
-class GrassrootsUnion(models.Model):
+class GrassrootsUnion(CleanTextModel):
     enterprise = models.ForeignKey(
         Enterprise, verbose_name=_("enterprise"), on_delete=models.PROTECT, related_name="unions"
     )
@@ -552,6 +568,9 @@ class GrassrootsUnion(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    text_fields = ("name", "chair")
+    search_source = "name"
 
     objects = GrassrootsUnionQuerySet.as_manager()
     history = HistoricalRecords(
@@ -583,12 +602,6 @@ class GrassrootsUnion(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def save(self, *args, **kwargs) -> None:
-        self.name = clean_text(self.name)
-        self.chair = clean_text(self.chair)
-        self.search_key = fold(self.name)
-        super().save(*args, **kwargs)
-
     def get_absolute_url(self) -> str:
         return reverse("admin:unions_grassrootsunion_change", args=[self.pk])
 
@@ -601,7 +614,7 @@ class MemberQuerySet(ScopedQuerySet):
     managing_union_path = "union__enterprise__managing_union"
 
 
-class Member(models.Model):
+class Member(CleanTextModel):
     class Gender(models.TextChoices):
         MALE = "male", _("male")
         FEMALE = "female", _("female")
@@ -644,6 +657,9 @@ class Member(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
+    text_fields = ("full_name",)
+    search_source = "full_name"
+
     objects = MemberQuerySet.as_manager()
     history = HistoricalRecords(
         excluded_fields=["search_key", "updated_at", "created_at"],
@@ -673,8 +689,6 @@ class Member(models.Model):
         return self.full_name
 
     def save(self, *args, **kwargs) -> None:
-        self.full_name = clean_text(self.full_name)
-        self.search_key = fold(self.full_name)
         if not self.national_id:
             self.national_id = None
         super().save(*args, **kwargs)
