@@ -128,6 +128,9 @@ IMPORT_UPLOAD_TTL_HOURS = env.int("IMPORT_UPLOAD_TTL_HOURS", default=24)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
+# PostgreSQL ICU collation for sorting names in Vietnamese order; empty to sort by folded key.
+VIETNAMESE_COLLATION = env("VIETNAMESE_COLLATION", default="vi-VN-x-icu")
+
 # The deployment's province and the campaign's rules. Every period is a setting, not a literal.
 PROVINCE_CODE = env("PROVINCE_CODE")
 UNION_THRESHOLD = env("UNION_THRESHOLD")

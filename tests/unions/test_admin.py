@@ -101,3 +101,24 @@ def test_eligible_drill_down_lists_the_biggest_enterprises_first(client, provinc
     big = make_enterprise(workers=900, name="B lớn")
     response = _changelist(client, province_admin, "enterprise", eligible="yes")
     assert list(response.context["cl"].result_list) == [big, small]
+
+
+def test_names_sort_in_vietnamese_order_on_postgresql(client, province_admin):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the ICU collation vi-VN-x-icu is PostgreSQL's; SQLite sorts by folded key")
+    for name in ["Đào Văn Bình", "Dương Văn An", "Anh Thị Hà"]:
+        make_member(full_name=name)
+    response = _changelist(client, province_admin, "member")
+    names = [member.full_name for member in response.context["cl"].result_list]
+    assert names == ["Anh Thị Hà", "Dương Văn An", "Đào Văn Bình"]
+
+
+def test_without_a_collation_names_sort_by_folded_key(client, province_admin, settings):
+    settings.VIETNAMESE_COLLATION = ""
+    for name in ["Đào Văn Bình", "Dương Văn An", "Anh Thị Hà"]:
+        make_member(full_name=name)
+    response = _changelist(client, province_admin, "member")
+    names = [member.full_name for member in response.context["cl"].result_list]
+    assert names == ["Anh Thị Hà", "Đào Văn Bình", "Dương Văn An"]
