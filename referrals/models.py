@@ -38,6 +38,7 @@ from unions.models import (
     Enterprise,
     GrassrootsUnion,
     ImportBatch,
+    ImportedRecord,
     Member,
     ScopedQuerySet,
     UpperUnion,
@@ -511,7 +512,7 @@ class ReferralQuerySet(MemberScopedQuerySet):
         return self.with_overdue(today).filter(is_overdue=True)
 
 
-class Referral(CleanTextModel):
+class Referral(ImportedRecord):
     """One member's way from being identified as outstanding to full Party membership.
 
     Stage changes go through `referrals.pipeline`, which checks the rules and writes the events.
@@ -590,16 +591,6 @@ class Referral(CleanTextModel):
     )
     outcome_reason = models.CharField(_("reason"), max_length=500, blank=True)
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
-    last_import_batch = models.ForeignKey(
-        ImportBatch,
-        verbose_name=_("last import"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     text_fields = ("certificate_number", "decision_number", "outcome_reason")
 

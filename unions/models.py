@@ -314,6 +314,24 @@ class ImportBatch(models.Model):
         return f"{self.get_kind_display()} · {self.file_name}"
 
 
+class ImportedRecord(CleanTextModel):
+    """A record that imports create and change: the last batch that wrote it, and when."""
+
+    last_import_batch = models.ForeignKey(
+        ImportBatch,
+        verbose_name=_("last import"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
 class EnterpriseQuerySet(ScopedQuerySet):
     district_path = "district"
     managing_union_path = "managing_union"
@@ -355,7 +373,7 @@ class EnterpriseQuerySet(ScopedQuerySet):
         )
 
 
-class Enterprise(CleanTextModel):
+class Enterprise(ImportedRecord):
     class Ownership(models.TextChoices):
         STATE = "state", _("state-owned")
         DOMESTIC = "domestic", _("domestic non-state")
@@ -427,8 +445,6 @@ class Enterprise(CleanTextModel):
         related_name="+",
         db_index=False,  # never looked up by batch: the index would only slow imports
     )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     text_fields = ("name", "address")
     search_source = "name"
@@ -541,7 +557,7 @@ class GrassrootsUnionQuerySet(ScopedQuerySet):
         return self.filter(founded_on__lte=on).exclude(dissolved_on__lte=on)
 
 
-class GrassrootsUnion(CleanTextModel):
+class GrassrootsUnion(ImportedRecord):
     enterprise = models.ForeignKey(
         Enterprise, verbose_name=_("enterprise"), on_delete=models.PROTECT, related_name="unions"
     )
@@ -558,16 +574,6 @@ class GrassrootsUnion(CleanTextModel):
     members_reported = models.PositiveIntegerField(_("members reported"), null=True, blank=True)
     chair = models.CharField(_("chair"), max_length=200, blank=True)
     dissolved_on = models.DateField(_("dissolved on"), null=True, blank=True)
-    last_import_batch = models.ForeignKey(
-        ImportBatch,
-        verbose_name=_("last import"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     text_fields = ("name", "chair")
     search_source = "name"
@@ -614,7 +620,7 @@ class MemberQuerySet(ScopedQuerySet):
     managing_union_path = "union__enterprise__managing_union"
 
 
-class Member(CleanTextModel):
+class Member(ImportedRecord):
     class Gender(models.TextChoices):
         MALE = "male", _("male")
         FEMALE = "female", _("female")
@@ -646,16 +652,6 @@ class Member(CleanTextModel):
     job = models.CharField(_("job"), max_length=200, blank=True)
     vgcl_number = models.CharField(_("VGCL member number"), max_length=30, blank=True)
     youth_union = models.BooleanField(_("Youth Union member"), default=False)
-    last_import_batch = models.ForeignKey(
-        ImportBatch,
-        verbose_name=_("last import"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     text_fields = ("full_name",)
     search_source = "full_name"
