@@ -317,6 +317,9 @@ class ImportBatch(models.Model):
 class ImportedRecord(CleanTextModel):
     """A record that imports create and change: the last batch that wrote it, and when."""
 
+    # An audit pointer without a database constraint: checking it cost a tenth of a large
+    # import's time, and a batch that wrote rows is never deleted (only dry-run previews are,
+    # and they write none). Deleting one through the ORM still sets the pointers to NULL.
     last_import_batch = models.ForeignKey(
         ImportBatch,
         verbose_name=_("last import"),
@@ -324,6 +327,7 @@ class ImportedRecord(CleanTextModel):
         null=True,
         blank=True,
         related_name="+",
+        db_constraint=False,
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -384,9 +388,11 @@ class Enterprise(ImportedRecord):
         SUSPENDED = "suspended", _("suspended")
         DISSOLVED = "dissolved", _("dissolved")
 
-    tax_code = models.CharField(_("tax code"), max_length=14, unique=True)
+    tax_code = models.CharField(_("tax code"), max_length=14)  # unique: see Meta
     name = models.CharField(_("enterprise name"), max_length=300)
-    search_key = models.CharField(max_length=300, db_index=True, editable=False)
+    # Not indexed (migration 0008 says why): search matches words anywhere in the key, which no
+    # B-tree serves, and PostgreSQL sorts names with the Vietnamese collation instead.
+    search_key = models.CharField(max_length=300, editable=False)
     address = models.CharField(_("address"), max_length=500, blank=True)
     district = models.ForeignKey(
         AdministrativeUnit,
@@ -444,6 +450,7 @@ class Enterprise(ImportedRecord):
         blank=True,
         related_name="+",
         db_index=False,  # never looked up by batch: the index would only slow imports
+        db_constraint=False,  # as ImportedRecord's
     )
 
     text_fields = ("name", "address")
@@ -476,6 +483,14 @@ class Enterprise(ImportedRecord):
             models.CheckConstraint(
                 condition=Q(tax_code__regex=r"^[0-9]{10}(-[0-9]{3})?$"),
                 name="enterprise_tax_code_normalised",
+            ),
+            # One index for both lookups: pattern operators serve equality and the prefix
+            # searches of tax codes alike, where unique=True would build a second index for
+            # the prefixes, slowing every import down. SQLite ignores the operator class.
+            models.UniqueConstraint(
+                fields=["tax_code"],
+                name="unique_enterprise_tax_code",
+                opclasses=["varchar_pattern_ops"],
             ),
         ]
         # The foreign key's own index serves managing_union; district is the lead column here.
@@ -533,6 +548,7 @@ class Headcount(models.Model):
         blank=True,
         related_name="+",
         db_index=False,  # never looked up by batch: the index would only slow imports
+        db_constraint=False,  # as ImportedRecord.last_import_batch
     )
 
     objects = HeadcountQuerySet.as_manager()
