@@ -10,11 +10,13 @@ Everything between reading the header and the last write is one transaction.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import logging
 import operator
 import os
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, NamedTuple
@@ -530,6 +532,21 @@ def _report_limit() -> int:
     return getattr(settings, "IMPORT_REPORT_LIMIT", DEFAULT_REPORT_LIMIT)
 
 
+@contextmanager
+def _long_lived_objects_frozen() -> Iterator[None]:
+    """Keep the garbage collector's full passes off the objects that existed before the run.
+
+    A large file allocates millions of short-lived objects, which set off full collections,
+    and each would walk every object of Django and the process: measured, a fifth of the time
+    spent parsing 100,000 rows. The run's own objects are still collected as usual.
+    """
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
 def run_import(
     *,
     spec: type[ImportSpec] | str,
@@ -588,7 +605,8 @@ def run_import(
         writable_unions=writable_unions(user),
     )
     try:
-        _Runner(spec_class, run, result, changes_limit, progress).run(path, sheet, file_name)
+        with _long_lived_objects_frozen():
+            _Runner(spec_class, run, result, changes_limit, progress).run(path, sheet, file_name)
     except FileError as error:
         result.fail(error.message)
     if notice:
