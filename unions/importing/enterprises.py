@@ -33,6 +33,7 @@ from unions.importing.lookups import Territory
 from unions.importing.reading import Column
 from unions.importing.writing import (
     BackgroundWriter,
+    CopyFormatter,
     Stage,
     history_insert_sql,
     insert_history,
@@ -220,6 +221,8 @@ _STAGE = (
 )
 # The columns an import writes, in stage order, after is_new and id.
 _WRITTEN = [name for name, _kind in _STAGE[2:-1]]
+# What a write stamps on every row besides: the batch and the two timestamps.
+_STAMPS = ("last_import_batch_id", "created_at", "updated_at")
 # Compared field -> position in the stored tuple (after tax_code).
 _COMPARED = (
     ("name", 1),
@@ -265,6 +268,7 @@ class EnterpriseImport(ImportSpec):
         self.territory = Territory()
         self.stage_table: Stage | None = None
         self.writer: BackgroundWriter | None = None
+        self.reader = connections[DEFAULT_DB_ALIAS]
         layout = self.layout
         present = layout.indexes
         # (field, index, parser, required) for the cells read one by one; absent optional
@@ -415,7 +419,11 @@ class EnterpriseImport(ImportSpec):
         stored = {
             record[0]: record[1:]
             for record in select_by_keys(
-                Enterprise._meta.db_table, ("tax_code", *_STORED), "tax_code", codes
+                Enterprise._meta.db_table,
+                ("tax_code", *_STORED),
+                "tax_code",
+                codes,
+                using=self.reader,
             )
         }
         for row in rows:
@@ -575,29 +583,49 @@ class EnterpriseImport(ImportSpec):
         return cell_text(value)
 
     # Writing ---------------------------------------------------------------------------------
-    # PostgreSQL: each chunk is copied to the stage and written at once, in a background thread
-    # (BackgroundWriter), while the next chunk is read. Elsewhere (SQLite): every chunk is
-    # staged, and the whole file is written set-based at the end.
+    # PostgreSQL: each chunk is written at once, in a background thread (BackgroundWriter),
+    # while the next chunk is read and classified on a second connection: new rows by COPY into
+    # the table, changed ones through the stage. Elsewhere (SQLite): every chunk is staged, and
+    # the whole file is written set-based at the end.
 
     def begin(self) -> None:
         self.connection = connections[DEFAULT_DB_ALIAS]
         self.stage_table = Stage(_STAGE, using=self.connection)
         self.stage_table.create()
-        self.writer = (
-            BackgroundWriter(self.connection) if self.connection.vendor == "postgresql" else None
-        )
+        self.writer = None
+        self.reader = self.connection
+        if self.connection.vendor == "postgresql":
+            self.writer = BackgroundWriter(self.connection)
+            self.copy_rows = CopyFormatter(self.connection)
+            # Foreign keys are checked as each chunk is written, while the next one is read,
+            # rather than all at once when the transaction commits.
+            with self.connection.cursor() as cursor:
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            if len(self.connection.atomic_blocks) == 1:
+                # Stored rows are read on a second connection, so reading the next chunk never
+                # waits for the last one to be written. It sees what this run has written
+                # only in rows of its own file, which duplicate checks already tell apart. Not
+                # when the run is part of a larger transaction: that one's rows would be
+                # invisible to it.
+                self.reader = connections.create_connection(DEFAULT_DB_ALIAS)
 
     def classify(self, rows: list[Row]) -> None:
-        if self.writer is not None:
+        if self.writer is not None and self.reader is self.connection:
             self.writer.wait()  # the connection is the writer's until then
         self._classify(rows)
 
     def stage(self, rows: list[Row]) -> None:
-        data = [row.data for row in rows]
-        if self.writer is not None:
-            self.writer.submit(self._write_chunk, data)
-        else:
-            self.stage_table.append(data)
+        if self.writer is None:
+            self.stage_table.append([row.data for row in rows])
+            return
+        created = [row.data for row in rows if row.status == CREATED]
+        changed = [row.data for row in rows if row.status != CREATED]
+        stamps = self._stamps()
+        # Formatted here, in the reading thread: the writer's thread then only waits on the
+        # server, and the two threads do not take turns at Python's lock.
+        payload = self.copy_rows([(*data[2:-1], *stamps) for data in created])
+        codes = ",".join(data[2] for data in created)
+        self.writer.submit(self._write_chunk, payload, codes, changed)
 
     def write(self) -> None:
         if self.writer is not None:
@@ -610,7 +638,11 @@ class EnterpriseImport(ImportSpec):
         try:
             if self.writer is not None:
                 self.writer.close()
+                with self.connection.cursor() as cursor:
+                    cursor.execute("SET CONSTRAINTS ALL DEFERRED")  # Django's default again
         finally:
+            if self.reader is not self.connection:
+                self.reader.close()
             if self.stage_table is not None:
                 self.stage_table.drop()
 
@@ -624,61 +656,65 @@ class EnterpriseImport(ImportSpec):
             "user": run.user_id,
         }
 
-    def _write_chunk(self, data: list[tuple]) -> None:
-        """One chunk, on PostgreSQL: enterprises, their history and headcounts, two statements.
+    def _stamps(self) -> tuple:
+        p = self._params()
+        return (p["batch"], p["now"], p["now"])
 
-        Runs in the writer's thread, on the run's connection.
-        """
+    def _write_chunk(self, payload: bytes, codes: str, changed: list[tuple]) -> None:
+        """One chunk, on PostgreSQL. Runs in the writer's thread, on the run's connection."""
+        if payload:
+            self._insert_new(payload, codes)
+        if changed:
+            self._update_changed(changed)
+
+    def _insert_new(self, payload: bytes, codes: str) -> None:
+        """New enterprises are copied straight into their table: COPY inserts in batches, far
+        cheaper for the server than ``INSERT … SELECT``. Their history and headcount rows are
+        then selected back by tax code (``codes``, comma-separated)."""
+        p, table = self._params(), quote(Enterprise._meta.db_table)
+        columns = ", ".join(quote(name) for name in (*_WRITTEN, *_STAMPS))
+        history = history_insert_sql(Enterprise, alias="n", type_sql="'+'")
+        with self.connection.cursor() as cursor:
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                copy.write(payload)
+            cursor.execute(
+                f"WITH new AS (SELECT * FROM {table} "
+                f"WHERE tax_code = ANY(string_to_array(%s, ','))), "
+                f"history AS ({history} FROM new n) "
+                f"INSERT INTO {quote(Headcount._meta.db_table)} "
+                f"(enterprise_id, {quote('on')}, workers, batch_id) "
+                f"SELECT n.id, %s, n.workers, %s FROM new n WHERE n.workers IS NOT NULL",
+                [codes, p["now"], p["reason"], p["user"], p["today"], p["batch"]],
+            )
+
+    def _update_changed(self, rows: list[tuple]) -> None:
+        """Changed enterprises: staged, then one ``UPDATE … FROM`` with history and headcounts."""
         stage, p = self.stage_table, self._params()
         stage.clear()
-        stage.append(data)
-        table, s = quote(Enterprise._meta.db_table), stage.table
-        headcounts = quote(Headcount._meta.db_table)
-        written = ", ".join(quote(name) for name in _WRITTEN)
-        new_rows = sum(1 for row in data if row[0])
+        stage.append(rows)
+        table = quote(Enterprise._meta.db_table)
+        history = history_insert_sql(Enterprise, alias="c", type_sql="'~'")
         with self.connection.cursor() as cursor:
-            if new_rows:
-                history = history_insert_sql(Enterprise, alias="n", type_sql="'+'")
-                cursor.execute(
-                    f"WITH new AS (INSERT INTO {table} ({written}, last_import_batch_id, "
-                    f"created_at, updated_at) "
-                    f"SELECT {', '.join(f's.{quote(name)}' for name in _WRITTEN)}, %s, %s, %s "
-                    f"FROM {s} s WHERE s.is_new = 1 RETURNING *), "
-                    f"history AS ({history} FROM new n) "
-                    f"INSERT INTO {headcounts} (enterprise_id, {quote('on')}, workers, batch_id) "
-                    f"SELECT n.id, %s, n.workers, %s FROM new n WHERE n.workers IS NOT NULL",
-                    [
-                        p["batch"],
-                        p["now"],
-                        p["now"],
-                        p["now"],
-                        p["reason"],
-                        p["user"],
-                        p["today"],
-                        p["batch"],
-                    ],
-                )
-            if new_rows < len(data):
-                history = history_insert_sql(Enterprise, alias="c", type_sql="'~'")
-                cursor.execute(
-                    f"WITH changed AS (UPDATE {table} AS t SET {_assignments()}, "
-                    f"last_import_batch_id = %s, updated_at = %s "
-                    f"FROM {s} s WHERE t.id = s.id AND s.is_new = 0 "
-                    f"RETURNING t.*, s.workers_changed AS workers_changed_now), "
-                    f"history AS ({history} FROM changed c) "
-                    f"INSERT INTO {headcounts} (enterprise_id, {quote('on')}, workers, batch_id) "
-                    f"SELECT c.id, %s, c.workers, %s FROM changed c "
-                    f"WHERE c.workers_changed_now = 1",
-                    [
-                        p["batch"],
-                        p["now"],
-                        p["now"],
-                        p["reason"],
-                        p["user"],
-                        p["today"],
-                        p["batch"],
-                    ],
-                )
+            cursor.execute(
+                f"WITH changed AS (UPDATE {table} AS t SET {_assignments()}, "
+                f"last_import_batch_id = %s, updated_at = %s "
+                f"FROM {stage.table} s WHERE t.id = s.id "
+                f"RETURNING t.*, s.workers_changed AS workers_changed_now), "
+                f"history AS ({history} FROM changed c) "
+                f"INSERT INTO {quote(Headcount._meta.db_table)} "
+                f"(enterprise_id, {quote('on')}, workers, batch_id) "
+                f"SELECT c.id, %s, c.workers, %s FROM changed c "
+                f"WHERE c.workers_changed_now = 1",
+                [
+                    p["batch"],
+                    p["now"],
+                    p["now"],
+                    p["reason"],
+                    p["user"],
+                    p["today"],
+                    p["batch"],
+                ],
+            )
 
     def _write_staged(self) -> None:
         """The whole file at once, from the stage: portable SQL (SQLite)."""

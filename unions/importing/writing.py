@@ -1,14 +1,17 @@
-"""Set-based writing for imports: a staging table, and history rows written in bulk.
+"""Set-based writing for imports: staging tables, COPY, and history rows written in bulk.
 
-The valid rows of a run are copied into a temporary table as they are classified: with COPY on
-PostgreSQL (psycopg 3 ``cursor.copy``), with ``executemany`` on SQLite. Once the whole file has
-been read and it is known that the run may write, a few statements move them into place:
-``INSERT … SELECT`` for new rows, ``UPDATE … FROM`` for changed ones, then history and headcount
-rows selected from what was written. Both backends run the same SQL; only the copy differs.
+The enterprise import on PostgreSQL copies each chunk's new rows straight into their table
+(psycopg 3 ``cursor.copy``), formatted beforehand by ``CopyFormatter``, and stages only changed
+rows for an ``UPDATE … FROM``; a ``BackgroundWriter`` does this while the next chunk is read.
+Other imports, and every import on SQLite (``executemany``), stage the valid rows in a temporary
+table and move them into place once the whole file has been read: ``INSERT … SELECT`` for new
+rows, ``UPDATE … FROM`` for changed ones, then history and headcount rows selected from what was
+written.
 """
 
 from __future__ import annotations
 
+import io
 import uuid
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -16,9 +19,11 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Model
+from psycopg.copy import Copy, FileWriter
 
 __all__ = [
     "BackgroundWriter",
+    "CopyFormatter",
     "Stage",
     "history_columns",
     "history_insert_sql",
@@ -93,6 +98,28 @@ class Stage:
             cursor.execute(f"DROP TABLE IF EXISTS {self.table}")
 
 
+class CopyFormatter:
+    """Rows in COPY's text format, as bytes that a later ``copy.write()`` sends as they are.
+
+    Formatting is the client's part of a COPY; done apart, it can run in another thread than
+    the one that waits on the server. The formatter borrows a cursor of the run's connection for
+    its type adapters only: it never sends anything.
+    """
+
+    def __init__(self, using: BaseDatabaseWrapper) -> None:
+        using.ensure_connection()
+        self.cursor = using.connection.cursor()
+
+    def __call__(self, rows: Sequence[tuple]) -> bytes:
+        if not rows:
+            return b""
+        buffer = io.BytesIO()
+        with Copy(self.cursor, writer=FileWriter(buffer)) as copy:
+            for row in rows:
+                copy.write_row(row)
+        return buffer.getvalue()
+
+
 class BackgroundWriter:
     """Writes one chunk of rows while the engine reads the next.
 
@@ -132,7 +159,11 @@ class BackgroundWriter:
 
 
 def select_by_keys(
-    table: str, columns: Sequence[str], key: str, keys: Sequence[object]
+    table: str,
+    columns: Sequence[str],
+    key: str,
+    keys: Sequence[object],
+    using: BaseDatabaseWrapper | None = None,
 ) -> list[tuple]:
     """Rows of ``table`` whose ``key`` is one of ``keys``: one query per chunk of rows.
 
@@ -141,6 +172,7 @@ def select_by_keys(
     """
     if not keys:
         return []
+    connection = using if using is not None else connections[DEFAULT_DB_ALIAS]
     selected = ", ".join(quote(column) for column in columns)
     base = f"SELECT {selected} FROM {quote(table)} WHERE {quote(key)}"
     found: list[tuple] = []
