@@ -475,7 +475,7 @@ def _rate(report: dict) -> float:
 
 
 def _cpu(report: dict) -> float:
-    """CPU seconds of the client and, when known, of its PostgreSQL backend."""
+    """CPU seconds of the client and, when known, of the PostgreSQL server."""
     return report["cpu_client"] + (report["cpu_server"] or 0.0)
 
 
@@ -572,7 +572,7 @@ def render(args, runs: dict[str, list[dict]], version: str) -> str:
         f"Peer: `import_data` alone; its tablib load took {peer['load_seconds']:.2f} s more. "
         "Peak RSS includes Django and the process's start "
         f"({new['rss_before_mb']:.0f} MB before the new import). "
-        "CPU time: the benchmark's process and its PostgreSQL backend; "
+        "CPU time: the benchmark's process and every PostgreSQL server process; "
         "it leaves out waiting for the disk.",
     ]
     for title, report in (("new import", new), ("unchanged re-import", unchanged)):
