@@ -247,7 +247,8 @@ class ImportBatch(models.Model):
         SUCCEEDED = "succeeded", _("imported")
         PARTIAL = "partial", _("imported, invalid rows skipped")
         FAILED = "failed", _("refused: rows with errors")
-        FILE_ERROR = "file_error", _("refused: unreadable file")
+        # Unreadable, or refused by the database: the batch's message says which.
+        FILE_ERROR = "file_error", _("refused: the whole file")
         DRY_RUN = "dry_run", _("preview only")
         EXPIRED = "expired", _("expired")
 
