@@ -127,7 +127,7 @@ class BackgroundWriter:
     checks, history rows. Run in a thread, that work overlaps the Python work of parsing the
     following rows. The thread uses the run's own connection object (Django's thread sharing),
     so everything stays in the run's one transaction; the reading thread calls ``wait()`` before
-    it queries, so the two never use the connection at once.
+    it queries that connection, so the two never use it at once.
     """
 
     def __init__(self, using: BaseDatabaseWrapper) -> None:
