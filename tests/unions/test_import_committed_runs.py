@@ -13,7 +13,7 @@ from django.db import DatabaseError, IntegrityError, connection, connections, tr
 from tests import factories
 from tests.unions.import_files import run
 from unions.importing.enterprises import EnterpriseImport
-from unions.models import Enterprise, Headcount, ImportBatch
+from unions.models import Enterprise, GrassrootsUnion, Headcount, ImportBatch
 from unions.territory import load_province
 
 HEADER = ["STT", "Mã số thuế", "Tên doanh nghiệp", "Huyện", "Số lao động"]
@@ -116,15 +116,17 @@ def test_foreign_keys_are_deferred_again_for_the_rest_of_an_enclosing_transactio
     rows, _stored = stored_and_new_rows()
     with transaction.atomic():
         assert run(tmp_path, rows).exit_code == 0
-        # Django defers foreign-key checks to the commit: a headcount may name its enterprise
+        # Django defers foreign-key checks to the commit: a union may name its enterprise
         # before the enterprise exists, as long as it exists by then.
         later_id = Enterprise.objects.order_by("-pk").values_list("pk", flat=True)[0] + 1
-        Headcount.objects.create(enterprise_id=later_id, on="2024-01-01", workers=1)
+        later = Enterprise(pk=later_id, name="Công ty Sau")
+        factories.make_union(enterprise=later, upper_union=factories.federation("215"))
         factories.make_enterprise(pk=later_id, district="215")
-    assert Headcount.objects.filter(enterprise_id=later_id).exists()
+    assert GrassrootsUnion.objects.filter(enterprise_id=later_id).exists()
 
 
 def test_a_foreign_key_left_dangling_is_still_refused_at_commit(tmp_path, units):
-    with pytest.raises(DatabaseError), transaction.atomic():
+    with pytest.raises(DatabaseError, match="(?i)foreign key"), transaction.atomic():
         assert run(tmp_path, stored_and_new_rows()[0]).exit_code == 0
-        Headcount.objects.create(enterprise_id=10**9, on="2024-01-01", workers=1)
+        missing = Enterprise(pk=10**9, name="Công ty Không Có")
+        factories.make_union(enterprise=missing, upper_union=factories.federation("215"))

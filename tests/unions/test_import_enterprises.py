@@ -662,6 +662,16 @@ def test_history_and_headcounts_are_written_in_bulk_whatever_the_rows(
     assert statements == QUERIES_FOR_ONE_CHUNK[connection.vendor], [q["sql"] for q in queries]
 
 
+def test_deleting_an_enterprise_deletes_its_headcounts(tmp_path):
+    # The table keeps no database constraint: the ORM's cascade is what removes them.
+    tax = code()
+    one(tmp_path, HEADER, [tax, "Công ty A", "Huyện Yên Thế", "", 30])
+    kept = factories.make_enterprise()
+    Headcount.objects.create(enterprise=kept, on=datetime.date(2024, 1, 1), workers=5)
+    enterprise(tax).delete()
+    assert list(Headcount.objects.values_list("enterprise", flat=True)) == [kept.pk]
+
+
 # Queries of a run whose rows fit in one chunk, the same for any number of rows:
 # batch insert, earlier-import notice; districts, communes, former units, zones, upper unions;
 # savepoint, create stage, then
