@@ -624,8 +624,7 @@ class EnterpriseImport(ImportSpec):
         # Formatted here, in the reading thread: the writer's thread then only waits on the
         # server, and the two threads do not take turns at Python's lock.
         payload = self.copy_rows([(*data[2:-1], *stamps) for data in created])
-        codes = ",".join(data[2] for data in created)
-        self.writer.submit(self._write_chunk, payload, codes, changed)
+        self.writer.submit(self._write_chunk, payload, changed)
 
     def write(self) -> None:
         if self.writer is not None:
@@ -660,31 +659,40 @@ class EnterpriseImport(ImportSpec):
         p = self._params()
         return (p["batch"], p["now"], p["now"])
 
-    def _write_chunk(self, payload: bytes, codes: str, changed: list[tuple]) -> None:
+    def _write_chunk(self, payload: bytes, changed: list[tuple]) -> None:
         """One chunk, on PostgreSQL. Runs in the writer's thread, on the run's connection."""
         if payload:
-            self._insert_new(payload, codes)
+            self._insert_new(payload)
         if changed:
             self._update_changed(changed)
 
-    def _insert_new(self, payload: bytes, codes: str) -> None:
+    def _insert_new(self, payload: bytes) -> None:
         """New enterprises are copied straight into their table: COPY inserts in batches, far
         cheaper for the server than ``INSERT … SELECT``. Their history and headcount rows are
-        then selected back by tax code (``codes``, comma-separated)."""
+        then selected back: the rows of this batch above the id sequence's last value before
+        the COPY, a short range of the primary key. Earlier chunks' rows lie below it, and rows
+        another session commits in between belong to no batch of ours. The sequence, not
+        ``max(id)``: a row saved with an explicit id may lie above the sequence."""
         p, table = self._params(), quote(Enterprise._meta.db_table)
         columns = ", ".join(quote(name) for name in (*_WRITTEN, *_STAMPS))
         history = history_insert_sql(Enterprise, alias="n", type_sql="'+'")
         with self.connection.cursor() as cursor:
+            # NULL until the sequence is first used (pg_sequences reads it the same way).
+            cursor.execute(
+                "SELECT coalesce(pg_sequence_last_value(pg_get_serial_sequence(%s, 'id')), 0)",
+                [Enterprise._meta.db_table],
+            )
+            (last_id,) = cursor.fetchone()
             with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
                 copy.write(payload)
             cursor.execute(
                 f"WITH new AS (SELECT * FROM {table} "
-                f"WHERE tax_code = ANY(string_to_array(%s, ','))), "
+                f"WHERE id > %s AND last_import_batch_id = %s), "
                 f"history AS ({history} FROM new n) "
                 f"INSERT INTO {quote(Headcount._meta.db_table)} "
                 f"(enterprise_id, {quote('on')}, workers, batch_id) "
                 f"SELECT n.id, %s, n.workers, %s FROM new n WHERE n.workers IS NOT NULL",
-                [codes, p["now"], p["reason"], p["user"], p["today"], p["batch"]],
+                [last_id, p["batch"], p["now"], p["reason"], p["user"], p["today"], p["batch"]],
             )
 
     def _update_changed(self, rows: list[tuple]) -> None:
