@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import sys
 import unicodedata
 
 import pytest
@@ -19,6 +20,7 @@ from tests.unions.import_files import (
     write,
 )
 from unions.importing import run_import
+from unions.importing.writing import BackgroundWriter
 from unions.models import Enterprise, Headcount, ImportBatch, UpperUnion
 
 pytestmark = pytest.mark.django_db
@@ -813,3 +815,20 @@ def test_zone_union_is_missing_then_the_district_federation_manages(tmp_path, ex
     )
     assert enterprise(tax).managing_union == factories.federation("222")
     assert ImportBatch.objects.count() == 1
+
+
+# Background writing ------------------------------------------------------------------------
+
+
+def test_the_thread_switch_interval_is_short_only_while_a_writer_runs():
+    before = sys.getswitchinterval()
+    seen = []
+    first, second = BackgroundWriter(connection), BackgroundWriter(connection)
+    first.submit(lambda: seen.append(sys.getswitchinterval()))
+    second.submit(lambda: seen.append(sys.getswitchinterval()))
+    first.close()
+    # Another run still writing keeps it short.
+    second.submit(lambda: seen.append(sys.getswitchinterval()))
+    second.close()
+    assert seen == [0.0005] * 3
+    assert sys.getswitchinterval() == before
