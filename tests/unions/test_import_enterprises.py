@@ -20,6 +20,7 @@ from tests.unions.import_files import (
     write,
 )
 from unions.importing import run_import
+from unions.importing.enterprises import EnterpriseImport
 from unions.importing.writing import BackgroundWriter
 from unions.models import Enterprise, Headcount, ImportBatch, UpperUnion
 
@@ -832,3 +833,21 @@ def test_the_thread_switch_interval_is_short_only_while_a_writer_runs():
     second.close()
     assert seen == [0.0005] * 3
     assert sys.getswitchinterval() == before
+
+
+def test_chunks_grow_from_the_first_chunk_size_to_the_chunk_size(tmp_path, monkeypatch):
+    monkeypatch.setattr(EnterpriseImport, "first_chunk_size", 2)
+    monkeypatch.setattr(EnterpriseImport, "chunk_size", 8)
+    sizes = []
+    classify = EnterpriseImport.classify
+
+    def record(self, rows):
+        sizes.append(len(rows))
+        classify(self, rows)
+
+    monkeypatch.setattr(EnterpriseImport, "classify", record)
+    lines = [HEADER] + [[code(), f"Công ty {n}", "Huyện Yên Thế", "", n] for n in range(25)]
+    result = run_import(spec="enterprises", path=write(tmp_path / "ds.xlsx", lines))
+    assert result.created == 25
+    assert sizes == [2, 4, 8, 8, 3]
+    assert Headcount.objects.count() == 25

@@ -280,6 +280,9 @@ class ImportSpec:
     name_column: ClassVar[str | None] = "name"
     # Rows classified (and looked up in the database) together.
     chunk_size: ClassVar[int] = 2000
+    # When set, the first chunk has this many rows and each next one twice as many, up to
+    # ``chunk_size``: a spec that writes in the background starts writing sooner.
+    first_chunk_size: ClassVar[int | None] = None
 
     def __init__(self, run: ImportRun) -> None:
         self.run = run
@@ -817,7 +820,7 @@ class _Runner:
         seen: dict[object, int] = {}
         pending_blank = 0
         first = True
-        chunk_size = spec.chunk_size
+        chunk_size = min(spec.first_chunk_size or spec.chunk_size, spec.chunk_size)
         header_end = layout.header_end
         key_column = spec.key_column
         key_index = layout.indexes.get(key_column)
@@ -857,6 +860,7 @@ class _Runner:
             if len(chunk) >= chunk_size:
                 self._flush(spec, chunk)
                 chunk = []
+                chunk_size = min(chunk_size * 2, spec.chunk_size)
         if chunk:
             self._flush(spec, chunk)
 
