@@ -195,9 +195,14 @@ def _truncate_enterprises() -> None:
     """Empty the enterprise table and the tables that hang on it, as a fresh database has it."""
     from django.db import connection
 
-    from unions.models import Enterprise
+    from unions.models import Enterprise, Headcount
 
-    tables = [Enterprise._meta.db_table, Enterprise.history.model._meta.db_table]
+    # Headcounts keep no foreign-key constraint, so CASCADE does not reach them: named here.
+    tables = [
+        Enterprise._meta.db_table,
+        Enterprise.history.model._meta.db_table,
+        Headcount._meta.db_table,
+    ]
     with connection.cursor() as cursor:
         cursor.execute(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE")
 
