@@ -17,7 +17,6 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-import unions.admin  # noqa: F401  (MemberAdmin must be registered before we extend it)
 from referrals import attendance as attendance_service
 from referrals import pipeline
 from referrals.forms import (
@@ -39,9 +38,10 @@ from referrals.models import (
     Target,
 )
 from unions.access import access_for
-from unions.admin import DistrictFilter
-from unions.models import Member
-from unions.scoped_admin import ScopedAdmin, ScopedTabularInline
+from unions.admin import members as unions_admin
+from unions.admin.filters import DistrictFilter
+from unions.admin.scoped import ScopedAdmin, ScopedTabularInline
+from unions.members.models import Member
 
 # --- Shared pieces ----------------------------------------------------------------------------
 
@@ -757,15 +757,14 @@ class CommendationInline(ScopedTabularInline):
     extra = 0
 
 
-def _add_commendations_to_member_page() -> None:
-    # unions must not import referrals (DESIGN.md), so the member page gains its commendations
-    # from here, once unions' MemberAdmin is registered.
-    member_admin = admin.site._registry.get(Member)
-    if member_admin is not None and CommendationInline not in member_admin.inlines:
-        member_admin.inlines = [*member_admin.inlines, CommendationInline]
+# unions must not import referrals (DESIGN.md): the member page gains its commendations here, by
+# the admin's documented way of extending another app's admin: register a subclass in its place.
+admin.site.unregister(Member)
 
 
-_add_commendations_to_member_page()
+@admin.register(Member)
+class MemberAdmin(unions_admin.MemberAdmin):
+    inlines = [*unions_admin.MemberAdmin.inlines, CommendationInline]
 
 
 class CommendationYearFilter(YearFilter):

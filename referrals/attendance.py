@@ -23,14 +23,14 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from referrals.models import AwarenessClass, Enrollment
-from unions.models import Member
+from unions.members.models import Member
 from unions.text import clean_text, fold
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
     from django.core.files.uploadedfile import UploadedFile
 
-    from unions.models import MemberQuerySet
+    from unions.members.models import MemberQuerySet
 
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 # Header cells of typical member lists: a line made only of these is a header, not a person.

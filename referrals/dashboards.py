@@ -1,10 +1,11 @@
 """The figures of the province dashboard and the district pages, with their drill-down links.
 
-Every number comes from `unions.coverage.coverage_figures` or `referrals.reports.pipeline_figures`
-(the same functions as the management commands, the JSON endpoints and the Excel exports), so a
-page can never disagree with a report. This module only arranges them: it merges the two
-documents by district, pairs each count with the year's target and with the URL of the rows
-behind it, and adds the lists that only the pages show (gap list, referrals, classes, trends).
+Every number comes from `unions.enterprises.coverage.coverage_figures` or
+`referrals.reports.pipeline_figures` (the same functions as the management commands, the JSON
+endpoints and the Excel exports), so a page can never disagree with a report. This module only
+arranges them: it merges the two documents by district, pairs each count with the year's target
+and with the URL of the rows behind it, and adds the lists that only the pages show (gap list,
+referrals, classes, trends).
 """
 
 from __future__ import annotations
@@ -22,8 +23,10 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from unions.access import access_for
-from unions.coverage import coverage_figures, coverage_pct, province_units
-from unions.models import AdministrativeUnit, Enterprise, Member
+from unions.enterprises.coverage import coverage_figures, coverage_pct, province_units
+from unions.enterprises.models import Enterprise
+from unions.members.models import Member
+from unions.territory.models import AdministrativeUnit
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser

@@ -34,7 +34,10 @@ from referrals.models import (
 from referrals.pipeline import check_milestones, furthest_stage
 from referrals.workdays import add_months
 from unions.demo import DEMO_CHANGE_REASON
-from unions.models import AdministrativeUnit, GrassrootsUnion, Member, UpperUnion
+from unions.enterprises.models import GrassrootsUnion
+from unions.members.models import Member
+from unions.organisations.models import UpperUnion
+from unions.territory.models import AdministrativeUnit
 from unions.text import fold
 
 __all__ = ["ReferralSeedSummary", "seed_referrals"]

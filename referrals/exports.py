@@ -26,8 +26,8 @@ from openpyxl.utils import get_column_letter
 
 from referrals import dashboards
 from referrals.models import Referral
-from unions.auditing import log_export
-from unions.models import Enterprise
+from unions.access.auditing import log_export
+from unions.enterprises.models import Enterprise
 from unions.spreadsheets import escape_formula
 
 if TYPE_CHECKING:
@@ -231,7 +231,7 @@ def filter_notes(filters: dashboards.Filters) -> list[str]:
             % {"ownership": Enterprise.Ownership(filters.ownership).label}
         )
     if filters.zone:
-        from unions.models import IndustrialZone
+        from unions.territory.models import IndustrialZone
 
         zone = IndustrialZone.objects.filter(pk=filters.zone).values_list("name", flat=True)
         notes.append(_("Industrial zone: %(zone)s") % {"zone": zone.first() or filters.zone})

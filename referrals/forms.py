@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from referrals.models import Outcome, PartyOrganization, Referral, Stage
 from referrals.pipeline import MILESTONE_FIELDS, PipelineRefusal
-from unions.models import Member
+from unions.members.models import Member
 
 
 class ReferralAdminForm(forms.ModelForm):

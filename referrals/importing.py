@@ -20,7 +20,6 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
@@ -38,85 +37,35 @@ from referrals.models import (
     stage_rank,
 )
 from referrals.pipeline import check_milestones, furthest_stage
+from unions.enterprises.enterprise_import import TAX_CODE
 from unions.importing import (
     CREATED,
     UNCHANGED,
     UPDATED,
-    CellError,
     Column,
     FileError,
     ImportSpec,
     Issue,
     Row,
     Vocabulary,
-    cell_text,
-    insert_history,
     parse_date,
-    parse_text,
     register,
 )
-from unions.importing import (
-    Stage as StagingTable,
+from unions.importing.cells import cell_text, text_parser
+from unions.importing.models import ImportBatch
+from unions.members.importing import (
+    BIRTH_ALIASES,
+    DROPPED,
+    FULL_NAME_ALIASES,
+    NATIONAL_ID_ALIASES,
+    MemberIdentity,
+    drop_sensitive_cells,
+    pick_member,
 )
-from unions.importing.cells import clean
-from unions.importing.enterprises import TAX_CODE, read_tax_code
-from unions.importing.writing import quote, select_by_keys
-from unions.models import Enterprise, GrassrootsUnion, ImportBatch, Member
+from unions.members.models import Member
 from unions.text import fold
 
-__all__ = ["MemberImport", "ReferralImport"]
-
-# --- Columns ----------------------------------------------------------------------------------
-
-NATIONAL_ID_ALIASES = (
-    "Số CCCD",
-    "CCCD",
-    "Số định danh cá nhân",
-    "CMND/CCCD",
-    "Số CMND/CCCD",
-    "CCCD/CMND",
-    "Số CCCD/CMND",
-    "Số căn cước công dân",
-    "Căn cước công dân",
-    "Số CMND",
-    "CMND",
-    "National ID",
-)
-FULL_NAME_ALIASES = ("Họ và tên", "Họ tên", "Họ và tên đoàn viên", "Tên đoàn viên", "Full name")
-BIRTH_ALIASES = (
-    "Ngày sinh",
-    "Ngày tháng năm sinh",
-    "Ngày, tháng, năm sinh",
-    "Năm sinh",
-    "Date of birth",
-)
-# Recognised so that the summary can say they were dropped; never stored, never echoed.
-DROPPED = (
-    Column("ethnicity", ("Dân tộc", "Ethnicity")),
-    Column("religion", ("Tôn giáo", "Religion")),
-)
-
-MEMBER_COLUMNS = (
-    Column("full_name", FULL_NAME_ALIASES, required=True),
-    Column("date_of_birth", BIRTH_ALIASES, required=True),
-    Column("gender", ("Giới tính", "Nam/Nữ", "Gender")),
-    Column("national_id", NATIONAL_ID_ALIASES),
-    Column("tax_code", TAX_CODE.aliases, required=True),
-    Column(
-        "joined_on",
-        (
-            "Ngày vào công đoàn",
-            "Ngày gia nhập công đoàn",
-            "Ngày kết nạp công đoàn",
-            "Ngày vào CĐ",
-            "Joined on",
-        ),
-    ),
-    Column("vgcl_number", ("Mã số đoàn viên", "Mã đoàn viên", "Số thẻ đoàn viên")),
-    Column("education", ("Trình độ học vấn", "Văn hóa", "Trình độ văn hóa", "Education")),
-    Column("phone", ("Số điện thoại", "SĐT", "Điện thoại", "Phone")),
-    Column("job", ("Nghề nghiệp", "Công việc", "Chức vụ", "Job")),
-)
+__all__ = ["ReferralImport"]
 
 REGISTER_COLUMNS = (
     Column("national_id", NATIONAL_ID_ALIASES),
@@ -146,9 +95,7 @@ REGISTER_COLUMNS = (
     Column("reason", ("Lý do",)),
 )
 
-GENDERS = Vocabulary(
-    {"Nam": "male", "Nữ": "female", "Male": "male", "Female": "female", "M": "male", "F": "female"}
-)
+
 INTRODUCER_TYPES = Vocabulary(
     {
         "BCH CĐCS và 1 đảng viên": IntroducerType.UNION_COMMITTEE,
@@ -213,432 +160,6 @@ RULE_FIELDS = (
 )
 
 
-def _text(limit: int):
-    def parse(value: object) -> str:
-        return parse_text(value, max_length=limit)
-
-    return parse
-
-
-def _drop_sensitive_cells(row: Row) -> None:
-    """Blank the ethnicity and religion cells, so nothing downstream can store or show them."""
-    dropped_titles = {fold(title) for title in row.layout.dropped}
-    if not dropped_titles:
-        return
-    indexes = {
-        index
-        for index, title in enumerate(row.layout.header)
-        if title and fold(title) in dropped_titles
-    }
-    row.cells = [None if index in indexes else cell for index, cell in enumerate(row.cells)]
-
-
-def parse_birth(value: object, today: datetime.date) -> tuple[datetime.date, bool]:
-    """A date of birth, or a bare year as 1 January of it with the year-only flag."""
-    year = None
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        if float(value).is_integer() and 1900 <= value <= today.year:
-            year = int(value)
-    elif isinstance(value, str):
-        text = clean(value)
-        if len(text) == 4 and text.isdigit():
-            year = int(text)
-            if not 1900 <= year <= today.year:
-                raise CellError(_("This year of birth is not plausible."))
-    if year is not None:
-        return datetime.date(year, 1, 1), True
-    born = parse_date(value)
-    if born > today:
-        raise CellError(_("This date is in the future."))
-    if born.year < 1900:
-        raise CellError(_("This year of birth is not plausible."))
-    return born, False
-
-
-def parse_national_id(value: object) -> str:
-    """A 12-digit citizen ID or a 9-digit old ID card number, as digits.
-
-    A numeric cell loses leading zeros (Hà Nội's IDs start with 001), and so does text a
-    spreadsheet exported: 10 or 11 digits from a number, or 11 from text, become 12; an old
-    card's 8 digits from a number become 9.
-    """
-    numeric = isinstance(value, int | float) and not isinstance(value, bool)
-    if numeric:
-        if not float(value).is_integer():
-            raise CellError(_("A national ID has 12 digits (or 9 on an old ID card)."))
-        digits = str(int(value))
-    else:
-        digits = "".join(clean(value).replace(".", "").split())
-    if not digits.isdigit() or not digits.isascii():
-        raise CellError(_("A national ID has 12 digits (or 9 on an old ID card)."))
-    if len(digits) == 11 or (numeric and len(digits) == 10):
-        digits = digits.zfill(12)
-    elif numeric and len(digits) == 8:
-        digits = digits.zfill(9)
-    if len(digits) not in (9, 12):
-        raise CellError(_("A national ID has 12 digits (or 9 on an old ID card)."))
-    return digits
-
-
-def parse_education(value: object) -> str:
-    # "12/12" typed in Excel may arrive as a date (12 December): read it back as typed.
-    if isinstance(value, datetime.date):
-        return f"{value.day}/{value.month}"
-    return parse_text(value, max_length=20)
-
-
-class _MemberIdentity:
-    """Reading the cells that identify a member, shared by both imports."""
-
-    def read_identity(self, row: Row, *, warn: bool) -> None:
-        if row.cell("national_id") is not None:
-            national_id = self.read(row, "national_id", parse_national_id)
-            if national_id and len(national_id) == 9 and warn:
-                row.warn(
-                    "national_id",
-                    _("An old 9-digit ID card number: update it to the 12-digit citizen ID."),
-                )
-        self.read(row, "full_name", _text(200), required=self.name_required(row))
-        born = row.cell("date_of_birth")
-        if born is None:
-            if self.name_required(row):
-                row.error("date_of_birth", _("This cell is required."))
-        else:
-            try:
-                date_of_birth, year_only = parse_birth(born, self.run.today)
-            except CellError as error:
-                row.error("date_of_birth", error.message)
-            else:
-                row.values["date_of_birth"] = date_of_birth
-                row.values["birth_year_only"] = year_only
-                if year_only and warn:
-                    row.warn(
-                        "date_of_birth",
-                        _(
-                            "Only the year of birth is given: stored as 1 January, marked "
-                            "year-only."
-                        ),
-                    )
-        if row.cell("tax_code") is not None or self.name_required(row):
-            read_tax_code(row)
-
-    def name_required(self, row: Row) -> bool:
-        return True
-
-    def key(self, row: Row) -> object:
-        """A member appears once in a file: by national ID, else by name, birth and tax code."""
-        values = row.values
-        if values.get("national_id"):
-            return ("id", values["national_id"])
-        if values.get("full_name") and values.get("date_of_birth") and values.get("tax_code"):
-            return (
-                "name",
-                fold(values["full_name"]),
-                values["date_of_birth"],
-                values["tax_code"],
-            )
-        return None
-
-    def duplicate_message(self, first_row: int) -> str:
-        return _("This member already appears on row %(row)d of the file.") % {"row": first_row}
-
-
-def _same_birth(stored: datetime.date, stored_year_only: bool, row_values: dict) -> bool:
-    born = row_values["date_of_birth"]
-    if row_values.get("birth_year_only") or stored_year_only:
-        return stored.year == born.year
-    return stored == born
-
-
-def _pick(candidates: list[dict], row_values: dict) -> dict | None:
-    """The one stored member with the row's date of birth; None when none or several."""
-    matching = [
-        member
-        for member in candidates
-        if _same_birth(member["date_of_birth"], member["birth_year_only"], row_values)
-    ]
-    return matching[0] if len(matching) == 1 else None
-
-
-# --- Member lists -----------------------------------------------------------------------------
-
-_MEMBER_FIELDS = (
-    "id",
-    "full_name",
-    "date_of_birth",
-    "birth_year_only",
-    "gender",
-    "national_id",
-    "union_id",
-    "joined_on",
-    "education",
-    "phone",
-    "job",
-    "vgcl_number",
-    "search_key",
-)
-_MEMBER_STAGE = (
-    ("is_new", "flag"),
-    ("id", "int"),
-    ("full_name", "text"),
-    ("search_key", "text"),
-    ("date_of_birth", "date"),
-    ("birth_year_only", "flag"),
-    ("gender", "text"),
-    ("national_id", "text"),
-    ("union_id", "int"),
-    ("joined_on", "date"),
-    ("education", "text"),
-    ("phone", "text"),
-    ("job", "text"),
-    ("vgcl_number", "text"),
-)
-# Row fields compared with the stored member; text ones after NFC and whitespace folding.
-_MEMBER_COMPARED = (
-    "full_name",
-    "date_of_birth",
-    "birth_year_only",
-    "gender",
-    "national_id",
-    "union_id",
-    "joined_on",
-    "education",
-    "phone",
-    "job",
-    "vgcl_number",
-)
-_MEMBER_TEXT = frozenset({"full_name", "education", "phone", "job", "vgcl_number"})
-
-
-class MemberImport(_MemberIdentity, ImportSpec):
-    """Creates or updates union members, in the active union of their enterprise."""
-
-    kind = ImportBatch.Kind.MEMBERS
-    columns = MEMBER_COLUMNS
-    dropped_columns = DROPPED
-    key_column = "national_id"
-    name_column = "full_name"
-
-    def prepare(self) -> None:
-        self.staging: StagingTable | None = None
-        self._union_names: dict[int, str] = {}
-
-    def parse(self, row: Row) -> None:
-        _drop_sensitive_cells(row)
-        self.read_identity(row, warn=True)
-        gender = row.cell("gender")
-        if gender is not None:
-            found = GENDERS.get(gender)
-            if found is None:
-                row.error("gender", _("Write Nam or Nữ."))
-            else:
-                row.values["gender"] = found
-        self.read(row, "joined_on", parse_date)
-        self.read(row, "vgcl_number", _text(30))
-        self.read(row, "education", parse_education)
-        self.read(row, "phone", _text(20))
-        self.read(row, "job", _text(200))
-
-    # Comparing -------------------------------------------------------------------------------
-
-    def classify(self, rows: list[Row]) -> None:
-        today = self.run.today
-        codes = list({row.values["tax_code"] for row in rows if "tax_code" in row.values})
-        enterprises = {
-            code: (pk, managing_union_id)
-            for code, pk, managing_union_id in select_by_keys(
-                Enterprise._meta.db_table,
-                ("tax_code", "id", "managing_union_id"),
-                "tax_code",
-                codes,
-            )
-        }
-        active: dict[int, int] = {}
-        for enterprise_id, union_id in (
-            GrassrootsUnion.objects.active(today)
-            .filter(enterprise_id__in=[pk for pk, _union in enterprises.values()])
-            .order_by("enterprise_id", "founded_on", "pk")
-            .values_list("enterprise_id", "id")
-        ):
-            active[enterprise_id] = union_id  # the latest founded wins
-        ids = [row.values["national_id"] for row in rows if row.values.get("national_id")]
-        fields = (*_MEMBER_FIELDS, "union__enterprise__managing_union_id")
-        by_id = {
-            m["national_id"]: m for m in Member.objects.filter(national_id__in=ids).values(*fields)
-        }
-        keys = {fold(row.values["full_name"]) for row in rows if row.values.get("full_name")}
-        by_name: dict[tuple[str, int], list[dict]] = {}
-        for member in Member.objects.filter(
-            union_id__in=set(active.values()), search_key__in=keys
-        ).values(*fields):
-            by_name.setdefault((member["search_key"], member["union_id"]), []).append(member)
-        for row in rows:
-            if row.errors or "tax_code" not in row.values:
-                continue
-            enterprise = enterprises.get(row.values["tax_code"])
-            if enterprise is None:
-                row.error(
-                    "tax_code",
-                    _("No enterprise has this tax code: import it with the enterprise list first."),
-                )
-                continue
-            enterprise_id, managing_union_id = enterprise
-            union_id = active.get(enterprise_id)
-            if union_id is None:
-                row.error("tax_code", _("This enterprise has no active grassroots union."))
-                continue
-            if not self.run.may_write(managing_union_id):
-                row.error(
-                    "tax_code",
-                    _("Outside your write scope: another union manages this enterprise."),
-                )
-                continue
-            stored = self._match(row, union_id, by_id, by_name)
-            if stored is not None and not self.run.may_write(
-                stored["union__enterprise__managing_union_id"]
-            ):
-                row.error(
-                    "national_id",
-                    _("This national ID belongs to a member of a union outside your write scope."),
-                )
-                continue
-            self._plan(row, union_id, stored)
-
-    def _match(self, row: Row, union_id: int, by_id: dict, by_name: dict) -> dict | None:
-        values = row.values
-        if values.get("national_id") in by_id:
-            return by_id[values["national_id"]]
-        candidates = by_name.get((fold(values["full_name"]), union_id), [])
-        if values.get("national_id"):
-            # A member first listed without an ID gains it; one with another ID is someone else.
-            candidates = [m for m in candidates if not m["national_id"]]
-        return _pick(candidates, values)
-
-    def _plan(self, row: Row, union_id: int, stored: dict | None) -> None:
-        values = {**row.values, "union_id": union_id}
-        if stored is None:
-            row.status = CREATED
-            row.data = self._staged(1, None, values)
-            return
-        new = {}
-        for name in _MEMBER_COMPARED:
-            new[name] = values[name] if name in values else stored[name]
-        if row.values.get("birth_year_only") and not stored["birth_year_only"]:
-            # A bare year never replaces a full date of birth of that year.
-            new["date_of_birth"], new["birth_year_only"] = stored["date_of_birth"], False
-        changes = []
-        for name in _MEMBER_COMPARED:
-            old, value = stored[name], new[name]
-            if name in _MEMBER_TEXT:
-                old, value = clean(old or ""), clean(value or "")
-                new[name] = value
-            if value != old:
-                changes.append((name, stored[name], value))
-        if not changes:
-            row.status = UNCHANGED
-            return
-        row.status = UPDATED
-        row.changes = changes
-        row.data = self._staged(0, stored["id"], new)
-
-    @staticmethod
-    def _staged(is_new: int, pk: int | None, values: dict) -> tuple:
-        name = values["full_name"]
-        return (
-            is_new,
-            pk,
-            name,
-            fold(name),
-            values["date_of_birth"],
-            1 if values.get("birth_year_only") else 0,
-            values.get("gender") or "",
-            values.get("national_id") or None,
-            values["union_id"],
-            values.get("joined_on"),
-            values.get("education") or "",
-            values.get("phone") or "",
-            values.get("job") or "",
-            values.get("vgcl_number") or "",
-        )
-
-    def describe(self, row: Row) -> list[dict[str, str]]:
-        if row.status == CREATED:
-            row.changes = [
-                (name, None, value)
-                for name, value in row.values.items()
-                if name in _MEMBER_COMPARED and value not in (None, "", False)
-            ]
-        return super().describe(row)
-
-    def display(self, name: str, value: object) -> str:
-        if value is None:
-            return ""
-        if name == "union_id":
-            if value not in self._union_names:
-                # Only the preview's first rows are described: a query each is affordable.
-                self._union_names[value] = GrassrootsUnion.objects.filter(pk=value).values_list(
-                    "name", flat=True
-                ).first() or str(value)
-            return self._union_names[value]
-        if name == "gender":
-            return str(Member.Gender(value).label) if value else ""
-        if name == "birth_year_only":
-            return _("yes") if value else _("no")
-        return cell_text(value)
-
-    # Writing ---------------------------------------------------------------------------------
-
-    def begin(self) -> None:
-        self.staging = StagingTable(_MEMBER_STAGE)
-        self.staging.create()
-
-    def stage(self, rows: list[Row]) -> None:
-        self.staging.append([row.data for row in rows])
-
-    def end(self) -> None:
-        if self.staging is not None:
-            self.staging.drop()
-
-    def write(self) -> None:
-        staging = self.staging
-        if staging is None or not staging.count:
-            return
-        run = self.run
-        now = connection.ops.adapt_datetimefield_value(run.now)
-        table = quote(Member._meta.db_table)
-        s = staging.table
-        plain = [name for name, _kind in _MEMBER_STAGE[2:] if name != "birth_year_only"]
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"INSERT INTO {table} ({', '.join(quote(n) for n in plain)}, "
-                f"{quote('birth_year_only')}, {quote('youth_union')}, "
-                f"{quote('last_import_batch_id')}, {quote('created_at')}, {quote('updated_at')}) "
-                f"SELECT {', '.join(f's.{quote(n)}' for n in plain)}, "
-                f"(s.{quote('birth_year_only')} = 1), %s, %s, %s, %s "
-                f"FROM {s} s WHERE s.is_new = 1",
-                [False, run.batch_id, now, now],
-            )
-            assignments = ", ".join(f"{quote(n)} = s.{quote(n)}" for n in plain)
-            cursor.execute(
-                f"UPDATE {table} SET {assignments}, "
-                f"{quote('birth_year_only')} = (s.{quote('birth_year_only')} = 1), "
-                f"{quote('last_import_batch_id')} = %s, {quote('updated_at')} = %s "
-                f"FROM {s} s WHERE {table}.id = s.id AND s.is_new = 0",
-                [run.batch_id, now],
-            )
-        # Every member this batch wrote carries it; those staged with an id were updates.
-        insert_history(
-            Member,
-            from_sql=f"FROM {table} t WHERE t.{quote('last_import_batch_id')} = %s",
-            type_sql=f"CASE WHEN EXISTS (SELECT 1 FROM {s} u WHERE u.id = t.id AND u.is_new = 0) "
-            f"THEN '~' ELSE '+' END",
-            params=[run.batch_id],
-            when=now,
-            reason=run.reason,
-            user_id=run.user_id,
-        )
-
-
 # --- Referral registers -----------------------------------------------------------------------
 
 
@@ -657,7 +178,7 @@ class _Plan:
     new: bool = False
 
 
-class ReferralImport(_MemberIdentity, ImportSpec):
+class ReferralImport(MemberIdentity, ImportSpec):
     """A register of milestone dates: creates or moves forward each member's referral."""
 
     kind = ImportBatch.Kind.REFERRALS
@@ -700,14 +221,14 @@ class ReferralImport(_MemberIdentity, ImportSpec):
     def parse(self, row: Row) -> None:
         if not self.layout_checked:
             self._check_layout(row)
-        _drop_sensitive_cells(row)
+        drop_sensitive_cells(row)
         self.read_identity(row, warn=False)
         for name in MILESTONE_DATES:
             self.read(row, name, parse_date)
-        self.read(row, "certificate_number", _text(50))
-        self.read(row, "decision_number", _text(50))
-        self.read(row, "party_organization", _text(300))
-        self.read(row, "reason", _text(500))
+        self.read(row, "certificate_number", text_parser(50))
+        self.read(row, "decision_number", text_parser(50))
+        self.read(row, "party_organization", text_parser(300))
+        self.read(row, "reason", text_parser(500))
         introducer = row.cell("introducer_type")
         if introducer is not None:
             found = INTRODUCER_TYPES.get(introducer)
@@ -826,7 +347,7 @@ class ReferralImport(_MemberIdentity, ImportSpec):
             if values.get("national_id"):
                 member = by_id.get(values["national_id"])
             elif row.number in named_rows:
-                member = _pick(
+                member = pick_member(
                     by_name.get((fold(values["full_name"]), values["tax_code"]), []), values
                 )
             else:
@@ -1171,5 +692,4 @@ def _iso(value: object) -> str | None:
     return str(value)
 
 
-register(MemberImport)
 register(ReferralImport)

@@ -32,17 +32,13 @@ from unions.access import (
     scope_filter,
     write_filter,
 )
-from unions.models import (
-    AdministrativeUnit,
-    CleanTextModel,
-    Enterprise,
-    GrassrootsUnion,
-    ImportBatch,
-    ImportedRecord,
-    Member,
-    ScopedQuerySet,
-    UpperUnion,
-)
+from unions.access.scope import ScopedQuerySet
+from unions.enterprises.models import Enterprise, GrassrootsUnion
+from unions.importing.models import ImportBatch
+from unions.members.models import Member
+from unions.organisations.models import UpperUnion
+from unions.records import CleanTextModel, ImportedRecord
+from unions.territory.models import AdministrativeUnit
 from unions.text import fold
 
 if TYPE_CHECKING:

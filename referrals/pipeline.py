@@ -42,7 +42,9 @@ from referrals.models import (
     stage_rank,
 )
 from referrals.workdays import add_months
-from unions.models import GrassrootsUnion, ImportBatch, Member
+from unions.enterprises.models import GrassrootsUnion
+from unions.importing.models import ImportBatch
+from unions.members.models import Member
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser

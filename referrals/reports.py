@@ -13,8 +13,10 @@ from django.db.models import Count, Q, QuerySet
 
 from referrals.models import Commendation, Enrollment, Referral, Target
 from unions.access import access_for
-from unions.coverage import province_units
-from unions.models import Enterprise, GrassrootsUnion, IndustrialZone, Member
+from unions.enterprises.coverage import province_units
+from unions.enterprises.models import Enterprise, GrassrootsUnion
+from unions.members.models import Member
+from unions.territory.models import IndustrialZone
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser

@@ -1,12 +1,13 @@
 """Monthly snapshots of each district's figures, per ownership: what the trend charts read.
 
-Coverage comes from `unions.coverage.coverage_figures` on the month's last day (today for the
-running month), so a snapshot is the coverage report of that date. The month's admissions and
-new unions are counted by the pipeline's rules for that month: distinct members whose admission
-decision is dated in it, in the district of the member's enterprise, and unions founded in it.
+Coverage comes from `unions.enterprises.coverage.coverage_figures` on the month's last day
+(today for the running month), so a snapshot is the coverage report of that date. The month's
+admissions and new unions are counted by the pipeline's rules for that month: distinct members
+whose admission decision is dated in it, in the district of the member's enterprise, and unions
+founded in it.
 
-Writing is an upsert on (month, district, ownership), so running it again rewrites the same rows:
-`snapshot_indicators` can run daily from cron, and `backfill_snapshots` fills the history.
+Writing is an upsert on (month, district, ownership), so running it again rewrites the same
+rows: `snapshot_indicators` can run daily from cron, and `backfill_snapshots` fills the history.
 """
 
 from __future__ import annotations
@@ -19,8 +20,8 @@ from django.db.models import Count
 from django.utils import timezone
 
 from referrals.models import IndicatorSnapshot, Referral
-from unions.coverage import coverage_figures, province_units
-from unions.models import Enterprise, GrassrootsUnion
+from unions.enterprises.coverage import coverage_figures, province_units
+from unions.enterprises.models import Enterprise, GrassrootsUnion
 
 # "" is every enterprise, whatever its ownership; then one row per ownership.
 OWNERSHIPS = ("", *Enterprise.Ownership.values)

@@ -23,8 +23,9 @@ from django.utils.translation import gettext_lazy
 
 from referrals import dashboards, exports
 from unions.access import PROVINCE_WIDE_READERS, access_for
-from unions.coverage import coverage_figures
-from unions.models import AdministrativeUnit, Enterprise, IndustrialZone
+from unions.enterprises.coverage import coverage_figures
+from unions.enterprises.models import Enterprise
+from unions.territory.models import AdministrativeUnit, IndustrialZone
 
 if TYPE_CHECKING:
     from collections.abc import Callable

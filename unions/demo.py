@@ -25,18 +25,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from unions import access
+from unions.enterprises.models import Enterprise, GrassrootsUnion, Headcount
 from unions.importing.writing import insert_history, quote
-from unions.models import (
-    AdministrativeUnit,
-    Enterprise,
-    GrassrootsUnion,
-    Headcount,
-    IndustrialZone,
-    Member,
-    UpperUnion,
-)
+from unions.members.models import Member
+from unions.organisations.models import UpperUnion
 from unions.staff import create_staff
 from unions.taxcode import make_tax_code
+from unions.territory.models import AdministrativeUnit, IndustrialZone
 from unions.text import (
     COMMUNE_PREFIXES,
     DISTRICT_PREFIXES,

@@ -18,7 +18,9 @@ from unions.access import (
     ZONE_STAFF,
     sync_role_groups,
 )
-from unions.models import AdministrativeUnit, StaffScope, UpperUnion
+from unions.access.models import StaffScope
+from unions.organisations.models import UpperUnion
+from unions.territory.models import AdministrativeUnit
 
 DISTRICT_ROLES = frozenset({DISTRICT_STAFF, PARTY_VIEWER_DISTRICT})
 UNION_ROLES = frozenset({ZONE_STAFF})

@@ -15,7 +15,7 @@ from django.urls import reverse
 from tests.access.forms import page_form_data
 from tests.factories import make_member
 from unions.access import mask_national_id
-from unions.auditing import READ_LOGGED_MODELS, log_export
+from unions.access.auditing import READ_LOGGED_MODELS, log_export
 from unions.models import Enterprise, Member, ReadLog
 
 pytestmark = pytest.mark.django_db

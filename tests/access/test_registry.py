@@ -33,7 +33,7 @@ from tests.access.conftest import ROLE_FIXTURES, role_id
 from tests.access.pages import PAGES
 from tests.access.world import SPECS, UNMARKED_MODELS, VISIBLE, WRITABLE
 from unions import access
-from unions.scoped_admin import ScopedChoicesMixin, scoped_choices
+from unions.admin.scoped import ScopedChoicesMixin, scoped_choices
 
 pytestmark = pytest.mark.django_db
 

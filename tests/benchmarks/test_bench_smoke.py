@@ -5,8 +5,8 @@ from __future__ import annotations
 from itertools import islice
 
 from benchmarks.realistic_file import HEADER_ROW, enterprise_rows, write_file
+from unions.enterprises.enterprise_import import COLUMNS
 from unions.importing import open_table, parse_date, parse_tax_code, parse_whole_number
-from unions.importing.enterprises import COLUMNS
 
 ROWS = 50
 

@@ -12,7 +12,7 @@ from django.test.utils import override_settings
 
 from tests.factories import make_enterprise, make_union, zone
 from unions.access import access_for
-from unions.coverage import coverage_figures, coverage_pct
+from unions.enterprises.coverage import coverage_figures, coverage_pct
 from unions.models import Enterprise
 
 D = datetime.date(2024, 6, 30)

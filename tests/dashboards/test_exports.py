@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 from referrals.exports import cell_value
 from tests.dashboards.conftest import AS_OF, PARAMS
 from tests.factories import make_enterprise
-from unions.coverage import coverage_figures
+from unions.enterprises.coverage import coverage_figures
 
 PROVINCE_TABLES = ["districts", "funnel", "trend", "campaign"]
 DISTRICT_TABLES = ["gap", "referrals", "classes", "funnel", "trend", "campaign"]

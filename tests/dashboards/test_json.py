@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from tests.dashboards.conftest import AS_OF, YEAR
 from tests.factories import zone
-from unions.coverage import coverage_figures
+from unions.enterprises.coverage import coverage_figures
 
 
 def command_json(name: str, *args: str) -> dict:

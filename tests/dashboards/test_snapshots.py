@@ -17,7 +17,7 @@ from referrals.reports import pipeline_figures
 from referrals.snapshots import backfill_snapshots, take_snapshot
 from tests.dashboards.conftest import PARAMS
 from tests.factories import make_enterprise, make_union, zone
-from unions.coverage import coverage_figures
+from unions.enterprises.coverage import coverage_figures
 
 D = datetime.date
 DISTRICTS = 10

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from tests.e2e.conftest import ARTIFACTS
 from tests.factories import make_enterprise, make_union
 from unions import access
-from unions.coverage import coverage_figures
+from unions.enterprises.coverage import coverage_figures
 from unions.models import AdministrativeUnit, Enterprise
 
 # The headers of the gap list's Excel file, in order (referrals/exports.py `gap_report`).

@@ -8,7 +8,8 @@ import pytest
 
 from tests import factories
 from tests.imports_web.files import enterprise_file
-from unions import access, tasks, uploads
+from unions import access
+from unions.importing import tasks, uploads
 from unions.models import Enterprise, ImportBatch
 
 SAMPLE = Path(__file__).resolve().parents[3] / "shared" / "samples" / "enterprises_sample.xlsx"

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django_tasks.signals import task_enqueued
 
 from tests.imports_web.files import enterprise_file, upload
-from unions import tasks, uploads
+from unions.importing import tasks, uploads
 from unions.models import Enterprise, ImportBatch
 
 pytestmark = pytest.mark.django_db

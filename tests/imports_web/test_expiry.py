@@ -12,8 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.imports_web.files import enterprise_file, upload
+from unions.importing.uploads import purge_expired
 from unions.models import ImportBatch
-from unions.uploads import purge_expired
 
 pytestmark = pytest.mark.django_db
 

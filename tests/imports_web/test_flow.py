@@ -19,7 +19,7 @@ from tests.imports_web.files import (
     upload,
     workbook_bytes,
 )
-from unions import tasks
+from unions.importing import tasks
 from unions.models import Enterprise, ImportBatch
 
 pytestmark = pytest.mark.django_db

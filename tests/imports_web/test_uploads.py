@@ -8,7 +8,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from tests.imports_web.files import workbook_bytes
-from unions import uploads
+from unions.importing import uploads
 
 
 def test_an_upload_is_stored_under_a_random_private_name_with_its_hash(upload_dir):

@@ -149,8 +149,8 @@ def test_a_memo_answers_like_its_parser_and_never_mixes_booleans_with_numbers():
 )
 @given(st.lists(cells, min_size=13, max_size=13))
 def test_fuzzed_rows_through_the_enterprise_parser_give_values_or_row_errors(row):
+    from unions.enterprises.enterprise_import import COLUMNS, EnterpriseImport
     from unions.importing.engine import ImportRun, Row
-    from unions.importing.enterprises import COLUMNS, EnterpriseImport
     from unions.importing.reading import Layout
 
     layout = Layout(

@@ -12,9 +12,9 @@ from django.db import DatabaseError, IntegrityError, connection, connections, tr
 
 from tests import factories
 from tests.unions.import_files import run
-from unions.importing.enterprises import EnterpriseImport
+from unions.enterprises.enterprise_import import EnterpriseImport
 from unions.models import Enterprise, GrassrootsUnion, Headcount, ImportBatch
-from unions.territory import load_province
+from unions.territory.loading import load_province
 
 HEADER = ["STT", "Mã số thuế", "Tên doanh nghiệp", "Huyện", "Số lao động"]
 

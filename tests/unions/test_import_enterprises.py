@@ -19,8 +19,8 @@ from tests.unions.import_files import (
     run,
     write,
 )
+from unions.enterprises.enterprise_import import EnterpriseImport
 from unions.importing import run_import
-from unions.importing.enterprises import EnterpriseImport
 from unions.importing.writing import BackgroundWriter
 from unions.models import Enterprise, Headcount, ImportBatch, UpperUnion
 

@@ -6,6 +6,7 @@ import pytest
 
 from tests import factories
 from tests.unions.import_files import write_xlsx
+from unions.enterprises.enterprise_import import TAX_CODE, read_tax_code
 from unions.importing import (
     CREATED,
     UNCHANGED,
@@ -16,7 +17,6 @@ from unions.importing import (
     parse_whole_number,
     run_import,
 )
-from unions.importing.enterprises import TAX_CODE, read_tax_code
 from unions.models import Enterprise, ImportBatch
 
 pytestmark = pytest.mark.django_db

@@ -11,8 +11,8 @@ from django.test import override_settings
 
 from tests import factories
 from tests.unions.import_files import run, write_xlsx
+from unions.enterprises.enterprise_import import EnterpriseImport
 from unions.importing import (
-    EnterpriseImport,
     confirm,
     error_rows_workbook,
     get_spec,

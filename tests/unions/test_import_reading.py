@@ -18,7 +18,8 @@ from tests.unions.import_files import (
     write_xls,
     write_xlsx,
 )
-from unions.importing import EnterpriseImport, list_sheets, run_import
+from unions.enterprises.enterprise_import import EnterpriseImport
+from unions.importing import list_sheets, run_import
 from unions.models import Enterprise, ImportBatch
 
 pytestmark = pytest.mark.django_db

@@ -34,8 +34,8 @@ def test_admin_export_of_a_formula_name_opens_as_text():
     from import_export.formats.base_formats import XLSX
 
     from tests.factories import make_enterprise
+    from unions.admin.resources import EnterpriseResource
     from unions.models import Enterprise
-    from unions.resources import EnterpriseResource
 
     make_enterprise(name='=HYPERLINK("x")')
     dataset = EnterpriseResource().export(Enterprise.objects.all())

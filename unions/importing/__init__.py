@@ -96,8 +96,6 @@ from unions.importing.engine import (
     specs,
     writable_unions,
 )
-from unions.importing.enterprises import EnterpriseImport
-from unions.importing.grassroots import GrassrootsUnionImport
 from unions.importing.lookups import Territory, UpperUnions
 from unions.importing.reading import Column, FileError, Layout, list_sheets, open_table
 from unions.importing.report import error_rows_workbook, safe_cell, template_workbook
@@ -112,9 +110,7 @@ __all__ = [
     "CellError",
     "CellGroup",
     "Column",
-    "EnterpriseImport",
     "FileError",
-    "GrassrootsUnionImport",
     "ImportResult",
     "ImportRun",
     "ImportSpec",

@@ -37,6 +37,7 @@ __all__ = [
     "parse_tax_code",
     "parse_text",
     "parse_whole_number",
+    "text_parser",
 ]
 
 # The largest value an IntegerField holds on every backend; more would crash the write.
@@ -105,6 +106,16 @@ def parse_text(value: object, *, max_length: int) -> str:
             _("The text is too long: at most %(limit)d characters.") % {"limit": max_length}
         )
     return text
+
+
+def text_parser(max_length: int):
+    """``parse_text`` with a length limit fixed, for ``ImportSpec.read``: a longer cell is a
+    row error, never a failed write."""
+
+    def parse(value: object) -> str:
+        return parse_text(value, max_length=max_length)
+
+    return parse
 
 
 # A code already in its stored form, as most cells hold it: no need for the full rules.

@@ -28,8 +28,9 @@ from django.utils.translation import gettext as _
 
 from unions.access import ZONE_STAFF, access_for
 from unions.importing.cells import CellError, cell_text, is_empty
+from unions.importing.models import ImportBatch
 from unions.importing.reading import Column, FileError, Layout, open_table
-from unions.models import ImportBatch, UpperUnion
+from unions.organisations.models import UpperUnion
 from unions.text import starts_with_total_word
 
 if TYPE_CHECKING:
@@ -71,9 +72,7 @@ def register(spec: type[ImportSpec]) -> type[ImportSpec]:
 
 def specs() -> dict[str, type[ImportSpec]]:
     """Every registered kind of import, by ``ImportBatch.Kind`` value."""
-    # The unions kinds register on import; other apps register theirs in AppConfig.ready().
-    from unions.importing import enterprises, grassroots  # noqa: F401
-
+    # Every kind registers itself when its module is imported, in its AppConfig.ready().
     return dict(_SPECS)
 
 

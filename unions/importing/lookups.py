@@ -15,7 +15,8 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from unions.importing.cells import CellError, cell_text
-from unions.models import AdministrativeUnit, IndustrialZone, UnitAlias, UpperUnion
+from unions.organisations.models import UpperUnion
+from unions.territory.models import AdministrativeUnit, IndustrialZone, UnitAlias
 from unions.text import (
     COMMUNE_PREFIXES,
     DISTRICT_PREFIXES,

@@ -16,7 +16,8 @@ from django.utils.translation import gettext as _
 from referrals.demo import seed_referrals
 from referrals.snapshots import backfill_snapshots
 from unions.demo import SCALES, ensure_demo_users, seed_unions
-from unions.models import AdministrativeUnit, Enterprise
+from unions.enterprises.models import Enterprise
+from unions.territory.models import AdministrativeUnit
 
 
 class Command(BaseCommand):

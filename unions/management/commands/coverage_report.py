@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from unions.coverage import coverage_figures
+from unions.enterprises.coverage import coverage_figures
 
 
 def iso_date(value: str) -> datetime.date:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from unions.importing import EnterpriseImport
+from unions.enterprises.enterprise_import import EnterpriseImport
 from unions.importing.command import ImportCommand
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from unions.importing import GrassrootsUnionImport
+from unions.enterprises.union_import import GrassrootsUnionImport
 from unions.importing.command import ImportCommand
 
 

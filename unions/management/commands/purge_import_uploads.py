@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
-from unions.uploads import purge_expired
+from unions.importing.uploads import purge_expired
 
 
 class Command(BaseCommand):

@@ -229,7 +229,7 @@ def purge_expired(*, now: datetime.datetime | None = None) -> int:
     Also removes stray files in the upload directory older than the TTL (a crash between
     writing a file and recording its batch). Returns how many uploads were expired.
     """
-    from unions.models import ImportBatch
+    from unions.importing.models import ImportBatch
 
     now = now or timezone.now()
     cutoff = now - datetime.timedelta(hours=settings.IMPORT_UPLOAD_TTL_HOURS)

@@ -24,10 +24,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from unions import import_templates, importing, tasks, uploads
+from unions import importing
 from unions.access import access_for
-from unions.forms import ConfirmForm, SheetForm, UploadForm
-from unions.models import ImportBatch
+from unions.importing import tasks, template_files, uploads
+from unions.importing.models import ImportBatch
+from unions.web.forms import ConfirmForm, SheetForm, UploadForm
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -153,7 +154,7 @@ def _attachment(file_name: str) -> str:
 @import_staff
 def import_template(request: HttpRequest, kind: str) -> HttpResponse:
     spec = _kind_or_404(kind)
-    content = import_templates.template_workbook(kind, spec.columns, request.user)
+    content = template_files.template_workbook(kind, spec.columns, request.user)
     response = HttpResponse(content, content_type=XLSX)
     response["Content-Disposition"] = _attachment(f"mau-{kind}.xlsx")
     return response

@@ -24,9 +24,9 @@ from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
 from unions.access import access_for, assignable_filter, mask_national_id
-from unions.auditing import READ_LOGGED_MODELS, log_shown_page
-from unions.models import ReferenceQuerySet
-from unions.paginators import EstimatedCountPaginator
+from unions.access.auditing import READ_LOGGED_MODELS, log_shown_page
+from unions.admin.paginators import EstimatedCountPaginator
+from unions.territory.models import ReferenceQuerySet
 from unions.text import fold
 
 CODE_TERM = re.compile(r"^[0-9][0-9\-]*$")

@@ -8,7 +8,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from unions.uploads import ALLOWED_SUFFIXES, suffix_of
+from unions.importing.uploads import ALLOWED_SUFFIXES, suffix_of
 
 
 class UploadForm(forms.Form):

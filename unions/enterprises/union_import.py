@@ -5,13 +5,20 @@ from __future__ import annotations
 from django.db import connection
 from django.utils.translation import gettext as _
 
-from unions.importing.cells import cell_text, clean, parse_date, parse_text, parse_whole_number
+from unions.enterprises.enterprise_import import TAX_CODE, read_tax_code
+from unions.enterprises.models import Enterprise, GrassrootsUnion
+from unions.importing.cells import (
+    cell_text,
+    clean,
+    parse_date,
+    parse_whole_number,
+    text_parser,
+)
 from unions.importing.engine import CREATED, UNCHANGED, UPDATED, ImportSpec, Row, register
-from unions.importing.enterprises import TAX_CODE, read_tax_code
 from unions.importing.lookups import Territory, UpperUnions
+from unions.importing.models import ImportBatch
 from unions.importing.reading import Column
 from unions.importing.writing import Stage, insert_history, quote, select_by_keys
-from unions.models import Enterprise, GrassrootsUnion, ImportBatch
 from unions.text import fold
 
 __all__ = ["GrassrootsUnionImport"]
@@ -110,13 +117,6 @@ _COMPARED = (
 _TEXT_FIELDS = frozenset({"name", "decision_number", "chair"})
 
 
-def _text(limit: int):
-    def parse(value: object) -> str:
-        return parse_text(value, max_length=limit)
-
-    return parse
-
-
 def _latest(union: tuple) -> tuple:
     # The union a row updates: the one not dissolved if any, else the last founded.
     return (union[8] is None, union[3], union[0])
@@ -133,9 +133,9 @@ class GrassrootsUnionImport(ImportSpec):
         self.territory = Territory()
         self.upper_unions = UpperUnions(self.territory)
         self.stage_table: Stage | None = None
-        self._name = _text(_MAX["name"])
-        self._decision = _text(_MAX["decision_number"])
-        self._chair = _text(_MAX["chair"])
+        self._name = text_parser(_MAX["name"])
+        self._decision = text_parser(_MAX["decision_number"])
+        self._chair = text_parser(_MAX["chair"])
 
     def duplicate_message(self, first_row: int) -> str:
         return _(

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from referrals.importing import MemberImport
 from unions.importing.command import ImportCommand
+from unions.members.importing import MemberImport
 
 
 class Command(ImportCommand):

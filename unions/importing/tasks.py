@@ -10,7 +10,7 @@ The views call `start`, which runs a step in the request, or for files over
 `settings.IMPORT_BACKGROUND_ROWS` rows enqueues `process_upload` for the django-tasks-db worker
 (`manage.py db_worker`). Both paths run the same functions. `in_progress` names the step being
 run, so a second click does nothing and the page shows progress; the engine reports rows done
-through its `progress` callback into a sidecar file (see `unions.uploads` for why a file).
+through its `progress` callback into a sidecar file (see `unions.importing.uploads` for why a file).
 """
 
 from __future__ import annotations
@@ -22,9 +22,10 @@ from django.conf import settings
 from django.db.models import Q
 from django_tasks import TaskResultStatus, task
 
-from unions import importing, uploads
+from unions import importing
 from unions.access import access_for
-from unions.models import ImportBatch
+from unions.importing import uploads
+from unions.importing.models import ImportBatch
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser

@@ -24,9 +24,10 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 
 from unions.access import ZONE_STAFF, access_for
-from unions.models import AdministrativeUnit, ImportBatch, IndustrialZone
+from unions.importing.models import ImportBatch
 from unions.spreadsheets import escape_formula
 from unions.taxcode import make_tax_code
+from unions.territory.models import AdministrativeUnit, IndustrialZone
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser

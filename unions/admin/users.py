@@ -21,8 +21,8 @@ from unions.access import (
     ZONE_STAFF,
     is_admin_only,
 )
-from unions.models import ReadLog, StaffScope
-from unions.scoped_admin import ProvinceAdminOnlyMixin, ScopedAdmin
+from unions.access.models import ReadLog, StaffScope
+from unions.admin.scoped import ProvinceAdminOnlyMixin, ScopedAdmin
 
 site = admin.site
 

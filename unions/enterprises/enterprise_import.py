@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.utils.translation import gettext as _
 
+from unions.enterprises.models import Enterprise, Headcount
 from unions.importing.cells import (
     OWNERSHIP_WORDS,
     STATUS_WORDS,
@@ -17,8 +18,8 @@ from unions.importing.cells import (
     clean,
     parse_date,
     parse_tax_code,
-    parse_text,
     parse_whole_number,
+    text_parser,
 )
 from unions.importing.engine import (
     CREATED,
@@ -30,6 +31,7 @@ from unions.importing.engine import (
     register,
 )
 from unions.importing.lookups import Territory
+from unions.importing.models import ImportBatch
 from unions.importing.reading import Column
 from unions.importing.writing import (
     BackgroundWriter,
@@ -40,7 +42,6 @@ from unions.importing.writing import (
     quote,
     select_by_keys,
 )
-from unions.models import Enterprise, Headcount, ImportBatch
 from unions.text import fold
 
 __all__ = ["TAX_CODE", "EnterpriseImport"]
@@ -249,13 +250,6 @@ def _assignments() -> str:
     )
 
 
-def _text(limit: int):
-    def parse(value: object) -> str:
-        return parse_text(value, max_length=limit)
-
-    return parse
-
-
 @register
 class EnterpriseImport(ImportSpec):
     """Upserts enterprises by tax code, with headcount history and history rows."""
@@ -277,8 +271,8 @@ class EnterpriseImport(ImportSpec):
         # (field, index, parser, required) for the cells read one by one; absent optional
         # columns are left out, as this runs for every row.
         single = (
-            ("name", _text(_MAX["name"]), True),
-            ("address", _text(_MAX["address"]), False),
+            ("name", text_parser(_MAX["name"]), True),
+            ("address", text_parser(_MAX["address"]), False),
             ("founded_on", Memo(parse_date), False),
             ("workers", Memo(parse_whole_number), False),
         )
@@ -295,8 +289,8 @@ class EnterpriseImport(ImportSpec):
         self._profile = CellGroup(
             layout, ("ownership", "legal_form", "sector", "status"), self._read_profile
         )
-        self._legal_form = _text(_MAX["legal_form"])
-        self._sector = _text(_MAX["sector"])
+        self._legal_form = text_parser(_MAX["legal_form"])
+        self._sector = text_parser(_MAX["sector"])
 
     # Reading ---------------------------------------------------------------------------------
 

@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 import vietnam_provinces
 from django.db import transaction
 
-from unions.models import AdministrativeUnit, IndustrialZone, UnitAlias, UpperUnion
+from unions.organisations.models import UpperUnion
+from unions.territory.models import AdministrativeUnit, IndustrialZone, UnitAlias
 from unions.text import clean_text, fold, unit_kind_from_name
 
 Level = AdministrativeUnit.Level

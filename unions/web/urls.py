@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from unions import views
+from unions.web import views
 
 app_name = "unions"
 

@@ -20,7 +20,8 @@ from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.utils import timezone
 
 from unions.access import access_for, scope_filter
-from unions.models import AdministrativeUnit, Enterprise, GrassrootsUnion
+from unions.enterprises.models import Enterprise, GrassrootsUnion
+from unions.territory.models import AdministrativeUnit
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser

@@ -1,6 +1,6 @@
 """The admin site: sign-in with an optional second factor, viewers who never write, scoped search.
 
-It replaces Django's default site (see `unions.admin_apps.ProtectedAdminConfig`), so every
+It replaces Django's default site (see `unions.apps.ProtectedAdminConfig`), so every
 `admin.site.register` and `@admin.register` in the project lands here.
 
 - A user with a confirmed TOTP device types its code at sign-in; users without one sign in with
@@ -257,7 +257,7 @@ class ProtectedAdminSite(admin.AdminSite):
         return ScopedAutocompleteJsonView.as_view(admin_site=self)(request)
 
     def get_urls(self):
-        from unions.admin_users import protect_other_apps_admins
+        from unions.admin.users import protect_other_apps_admins
 
         # Again here, for apps whose admins register after ours.
         protect_other_apps_admins()

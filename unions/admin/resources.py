@@ -9,15 +9,11 @@ from __future__ import annotations
 from import_export import fields
 from import_export.widgets import ForeignKeyWidget
 
-from unions.models import (
-    AdministrativeUnit,
-    Enterprise,
-    GrassrootsUnion,
-    IndustrialZone,
-    Member,
-    UpperUnion,
-)
+from unions.enterprises.models import Enterprise, GrassrootsUnion
+from unions.members.models import Member
+from unions.organisations.models import UpperUnion
 from unions.spreadsheets import SafeModelResource
+from unions.territory.models import AdministrativeUnit, IndustrialZone
 
 
 class EnterpriseResource(SafeModelResource):
