@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from referrals.workdays import add_months
 from unions.access import access_for
 from unions.enterprises.coverage import coverage_figures, coverage_pct, province_units
 from unions.enterprises.models import Enterprise
@@ -506,7 +507,7 @@ def monthly_trend(
     from referrals.models import IndicatorSnapshot
 
     last = filters.as_of.replace(day=1)
-    first = _add_months(last, -(TREND_MONTHS - 1))
+    first = add_months(last, -(TREND_MONTHS - 1))
     rows = (
         IndicatorSnapshot.objects.for_user(user)
         .filter(
@@ -532,8 +533,3 @@ def monthly_trend(
         }
         for row in rows
     ]
-
-
-def _add_months(month: datetime.date, months: int) -> datetime.date:
-    index = month.year * 12 + month.month - 1 + months
-    return datetime.date(index // 12, index % 12 + 1, 1)

@@ -4,7 +4,7 @@ Party organisations per district, awareness classes (one in each Workers' Month)
 enrollments, referrals at every stage with one event per milestone, and the year's targets.
 Everything comes from one ``random.Random`` seeded from the demo seed, with dates relative to an
 explicit reference date. Every referral is checked with the pipeline's own rules
-(`referrals.pipeline.check_milestones`), so the demo never shows a state the app would refuse;
+(`referrals.rules.check_milestones`), so the demo never shows a state the app would refuse;
 some decisions and ceremonies are left late on purpose, so the overdue flags have rows to show.
 """
 
@@ -31,7 +31,7 @@ from referrals.models import (
     Target,
     workers_month_campaign,
 )
-from referrals.pipeline import check_milestones, furthest_stage
+from referrals.rules import check_milestones, furthest_stage
 from referrals.workdays import add_months
 from unions.demo import DEMO_CHANGE_REASON
 from unions.enterprises.models import GrassrootsUnion

@@ -17,15 +17,13 @@ are blanked as soon as a row is read: they are never stored, nor echoed in an er
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from referrals.models import (
-    ADMITTED_STAGES,
     Commendation,
     Enrollment,
     IntroducerType,
@@ -34,9 +32,9 @@ from referrals.models import (
     Referral,
     ReferralEvent,
     Stage,
-    stage_rank,
 )
-from referrals.pipeline import check_milestones, furthest_stage
+from referrals.rules import Plan, ReferralState, RegisterRow, RuleViolation, plan
+from referrals.stages import RULE_FIELDS
 from unions.enterprises.enterprise_import import TAX_CODE
 from unions.importing import (
     CREATED,
@@ -137,45 +135,39 @@ MILESTONE_DATES = (
     "recognized_on",
 )
 MILESTONE_NUMBERS = ("certificate_number", "decision_number")
-# Each date a register carries, and the stage it brings a referral to.
-STAGE_OF_DATE = {
-    "commended_on": Stage.IDENTIFIED,
-    "certificate_on": Stage.CLASS_COMPLETED,
-    "introduced_on": Stage.INTRODUCED,
-    "admitted_on": Stage.ADMITTED,
-    "recognized_on": Stage.FULL_MEMBER,
-}
-# Every milestone field the rules read, in their order.
-RULE_FIELDS = (
-    "commended_on",
-    "certificate_number",
-    "certificate_on",
-    "applied_on",
-    "introduced_on",
-    "cell_resolution_on",
-    "admitted_on",
-    "decision_number",
-    "ceremony_on",
-    "recognized_on",
-)
+# Where a rule's field is read from in a register, and the rules that are about one cell.
+COLUMN_OF_FIELD = {"outcome_reason": "reason"}
+CELL_RULES = frozenset({"future_date"})
+OUTCOME_COLUMNS = frozenset({"outcome", "reason"})
+# What a register writes on a referral it updates.
+UPDATED_FIELDS = [
+    *RULE_FIELDS,
+    "stage",
+    "introducer_type",
+    "party_organization",
+    "outcome",
+    "outcome_reason",
+    "closed_on",
+    "last_import_batch",
+    "updated_at",
+]
 
 
 # --- Referral registers -----------------------------------------------------------------------
 
 
 @dataclass
-class _Plan:
-    """What one register row does, decided in classify and carried out in write."""
+class _Write:
+    """What one register row writes: the rules' decision for its member's referral."""
 
     member_id: int
     union_id: int
     referral: Referral | None
-    values: dict[str, Any]
-    stage: str
-    party_organization: int | tuple[int | None, str] | None = None
-    events: list[dict[str, Any]] = field(default_factory=list)
-    commendation_on: datetime.date | None = None
-    new: bool = False
+    decision: Plan
+
+    @property
+    def party_organization(self) -> int | tuple[int | None, str] | None:
+        return self.decision.values.get("party_organization")
 
 
 class ReferralImport(MemberIdentity, ImportSpec):
@@ -188,7 +180,7 @@ class ReferralImport(MemberIdentity, ImportSpec):
     name_column = "full_name"
 
     def prepare(self) -> None:
-        self.plans: list[_Plan] = []
+        self.plans: list[_Write] = []
         self.layout_checked = False
         self.members_seen: dict[int, int] = {}
         # Party organisations by (district, folded name); None for province-level ones.
@@ -266,9 +258,11 @@ class ReferralImport(MemberIdentity, ImportSpec):
         referrals: dict[int, list[Referral]] = {}
         for referral in Referral.objects.filter(member_id__in=member_ids).order_by("pk"):
             referrals.setdefault(referral.member_id, []).append(referral)
-        commended = set(
-            Commendation.objects.filter(member_id__in=member_ids).values_list("member_id", "date")
-        )
+        commended: dict[int, set[datetime.date]] = {}
+        for member_id, on in Commendation.objects.filter(member_id__in=member_ids).values_list(
+            "member_id", "date"
+        ):
+            commended.setdefault(member_id, set()).add(on)
         certificates: dict[int, tuple[str, datetime.date]] = {}
         for member_id, number, on in (
             Enrollment.objects.certificates()
@@ -303,7 +297,7 @@ class ReferralImport(MemberIdentity, ImportSpec):
                 row,
                 member,
                 referrals.get(member["id"], []),
-                commended,
+                commended.get(member["id"], set()),
                 certificates.get(member["id"]),
             )
 
@@ -361,126 +355,45 @@ class ReferralImport(MemberIdentity, ImportSpec):
         row: Row,
         member: dict,
         referrals: list[Referral],
-        commended: set[tuple[int, datetime.date]],
+        commended: set[datetime.date],
         certificate: tuple[str, datetime.date] | None,
     ) -> None:
+        """Decide the row with the pipeline's own `plan`; carry nothing out yet."""
         given = {
             name: row.values[name]
             for name in (*MILESTONE_DATES, *MILESTONE_NUMBERS)
             if name in row.values
         }
         outcome = row.values.get("outcome")
-        open_referral = next((r for r in referrals if r.outcome is None), None)
-        if open_referral is None and self._matches_closed(referrals, given, outcome):
+        referral = next((r for r in referrals if r.outcome is None), None)
+        if referral is None and self._matches_closed(referrals, given, outcome):
             row.status = UNCHANGED
             return
-        referral = open_referral
-        current = {name: getattr(referral, name) if referral else None for name in RULE_FIELDS}
-        for name in MILESTONE_NUMBERS:
-            current[name] = current[name] or ""
-        merged = {**current, **given}
-        row_stage = (
-            furthest_stage(**{name: merged.get(name) for name in MILESTONE_DATES})
-            or Stage.IDENTIFIED
-        )
-        stage = row_stage
-        if referral is not None and stage_rank(referral.stage) > stage_rank(stage):
-            stage = referral.stage  # never backward
-        # A certificate the register omits comes from a passed class, as in the admin.
-        if (
-            merged["certificate_on"] is None
-            and certificate
-            and stage_rank(stage) >= stage_rank(Stage.CLASS_COMPLETED)
-        ):
-            merged["certificate_number"] = merged["certificate_number"] or certificate[0]
-            merged["certificate_on"] = certificate[1]
-        violations = check_milestones(
-            stage=stage,
-            date_of_birth=member["date_of_birth"],
-            today=self.run.today,
-            **merged,
-        )
-        for violation in violations:
-            self._violation(row, violation.field, violation.code, violation.message, merged)
-        if outcome is not None:
-            if stage in ADMITTED_STAGES:
-                row.error(
-                    "outcome",
-                    _("A referral cannot be declined or withdrawn once the member is admitted."),
-                )
-            if not row.values.get("reason"):
-                row.error("reason", _("Give the reason for this outcome."))
         organization = self._organization(row, member)
+        state = _state(referral, member, certificate, commended)
+        change = RegisterRow(
+            on=self.run.today,
+            milestones=given,
+            details={
+                "introducer_type": row.values.get("introducer_type"),
+                "party_organization": organization,
+            },
+            outcome=outcome,
+            reason=row.values.get("reason", ""),
+            label=self._label,
+        )
+        decision = plan(state, change, today=self.run.today)
+        merged = {**state.recorded(), **given}
+        for violation in decision.violations:
+            self._violation(row, violation, merged)
         if row.errors:
             return
-        plan = _Plan(
-            member_id=member["id"],
-            union_id=member["union_id"],
-            referral=referral,
-            values={},
-            stage=stage,
-            new=referral is None,
-        )
-        changes: list[tuple[str, object, object]] = []
-        corrections: dict[str, list[str | None]] = {}
-        for name in RULE_FIELDS:
-            old, value = current[name], merged[name]
-            if old == value:
-                continue
-            plan.values[name] = value
-            changes.append((name, old, value))
-            first_stage = Referral.MILESTONE_STAGES.get(name)
-            reached_before = referral is not None and (
-                first_stage is None or stage_rank(first_stage) <= stage_rank(referral.stage)
-            )
-            if reached_before:
-                corrections[name] = [_iso(old), _iso(value)]
-        introducer = row.values.get("introducer_type")
-        if referral is None:
-            plan.values["introducer_type"] = introducer or IntroducerType.UNION_COMMITTEE
-        elif introducer and introducer != referral.introducer_type:
-            plan.values["introducer_type"] = introducer
-            changes.append(("introducer_type", referral.introducer_type, introducer))
-            corrections["introducer_type"] = [referral.introducer_type, introducer]
-        if organization is not None and (
-            referral is None or organization != referral.party_organization_id
-        ):
-            plan.party_organization = organization
-            old_organization = referral.party_organization_id if referral else None
-            changes.append(("party_organization", old_organization, organization))
-            if referral is not None:
-                corrections["party_organization"] = [
-                    self.organization_names.get(old_organization),
-                    self._organization_name(organization),
-                ]
-        if referral is None or stage != referral.stage:
-            changes.append(("stage", referral.stage if referral else None, stage))
-        plan.events = self._events(referral, merged, stage, corrections)
-        if outcome is not None:
-            plan.values.update(
-                outcome=outcome, outcome_reason=row.values["reason"], closed_on=self.run.today
-            )
-            changes.append(("outcome", None, outcome))
-            plan.events.append(
-                {
-                    "kind": ReferralEvent.Kind.CLOSED,
-                    "from_stage": stage,
-                    "to_stage": stage,
-                    "on": self.run.today,
-                    "note": row.values["reason"],
-                }
-            )
-        commended_on = given.get("commended_on")
-        if commended_on and (member["id"], commended_on) not in commended:
-            plan.commendation_on = commended_on
-            if not changes:
-                changes.append(("commendation", None, commended_on))
-        if not changes:
+        if not decision.changes:
             row.status = UNCHANGED
             return
         row.status = CREATED if referral is None else UPDATED
-        row.changes = changes
-        row.data = plan
+        row.changes = decision.changes
+        row.data = _Write(member["id"], member["union_id"], referral, decision)
 
     @staticmethod
     def _matches_closed(
@@ -494,12 +407,13 @@ class ReferralImport(MemberIdentity, ImportSpec):
                 return True
         return False
 
-    def _violation(self, row: Row, name: str, code: str, message: str, merged: dict) -> None:
-        if code == "future_date" and name in row.layout.indexes:
-            row.error(name, message)
+    def _violation(self, row: Row, violation: RuleViolation, merged: dict) -> None:
+        name = COLUMN_OF_FIELD.get(violation.field, violation.field)
+        if name in row.layout.indexes and (violation.code in CELL_RULES or name in OUTCOME_COLUMNS):
+            row.error(name, violation.message)
             return
         # A rule spanning cells names its field (IMPORT.md, "Outcome").
-        row.errors.append(Issue(row.number, name, cell_text(merged.get(name)), message))
+        row.errors.append(Issue(row.number, name, cell_text(merged.get(name)), violation.message))
 
     def _organization(self, row: Row, member: dict) -> int | tuple[int | None, str] | None:
         """The Party organisation a row names: found in the member's district (or the
@@ -524,57 +438,11 @@ class ReferralImport(MemberIdentity, ImportSpec):
             return self.new_organizations[organization]
         return self.organization_names.get(organization, str(organization))
 
-    def _events(
-        self,
-        referral: Referral | None,
-        merged: dict[str, object],
-        stage: str,
-        corrections: dict[str, list[str | None]],
-    ) -> list[dict[str, Any]]:
-        """One event per milestone reached, dated with its date, and one for corrections."""
-        events = []
-        previous = referral.stage if referral is not None else None
-        for name, reached in STAGE_OF_DATE.items():
-            on = merged.get(name)
-            if not on or stage_rank(reached) > stage_rank(stage):
-                continue
-            if previous is not None and stage_rank(reached) <= stage_rank(previous):
-                continue
-            events.append(
-                {
-                    "kind": ReferralEvent.Kind.STARTED
-                    if previous is None
-                    else ReferralEvent.Kind.ADVANCED,
-                    "from_stage": previous,
-                    "to_stage": reached,
-                    "on": on,
-                    "note": "",
-                }
-            )
-            previous = reached
-        if referral is None and not events:
-            events.append(
-                {
-                    "kind": ReferralEvent.Kind.STARTED,
-                    "from_stage": None,
-                    "to_stage": stage,
-                    "on": self.run.today,
-                    "note": "",
-                }
-            )
-        if corrections:
-            events.insert(
-                0,
-                {
-                    "kind": ReferralEvent.Kind.CORRECTED,
-                    "from_stage": referral.stage,
-                    "to_stage": referral.stage,
-                    "on": self.run.today,
-                    "note": "",
-                    "changes": corrections,
-                },
-            )
-        return events
+    def _label(self, name: str, value: object) -> str | None:
+        """How a correction of a detail is recorded: an organisation by its name."""
+        if name == "party_organization" and value is not None:
+            return self._organization_name(value)
+        return value
 
     def title(self, name: str) -> str:
         labels = {
@@ -609,9 +477,9 @@ class ReferralImport(MemberIdentity, ImportSpec):
         now = timezone.now()
         organizations = self._create_organizations()
         commendations = [
-            Commendation(member_id=plan.member_id, date=plan.commendation_on, batch=run.batch)
-            for plan in self.plans
-            if plan.commendation_on
+            Commendation(member_id=write.member_id, date=on, batch=run.batch)
+            for write in self.plans
+            if (on := write.decision.commendation_on)
         ]
         history = {
             "default_user": run.user,
@@ -621,46 +489,38 @@ class ReferralImport(MemberIdentity, ImportSpec):
         if commendations:
             bulk_create_with_history(commendations, Commendation, **history)
         created, updated = [], []
-        for plan in self.plans:
-            referral = plan.referral or Referral(
-                member_id=plan.member_id, union_id=plan.union_id, created_at=now
+        for write in self.plans:
+            referral = write.referral or Referral(
+                member_id=write.member_id, union_id=write.union_id, created_at=now
             )
-            for name, value in plan.values.items():
-                setattr(referral, name, value)
-            if plan.party_organization is not None:
-                referral.party_organization_id = organizations.get(
-                    plan.party_organization, plan.party_organization
-                )
-            referral.stage = plan.stage
+            for name, value in write.decision.values.items():
+                if name == "party_organization":
+                    referral.party_organization_id = organizations.get(value, value)
+                else:
+                    setattr(referral, name, value)
             referral.last_import_batch = run.batch
             referral.updated_at = now
-            (created if plan.new else updated).append(referral)
-            plan.referral = referral
+            (updated if write.referral else created).append(referral)
+            write.referral = referral
         if created:
             bulk_create_with_history(created, Referral, **history)
         if updated:
-            fields = [
-                *RULE_FIELDS,
-                "stage",
-                "introducer_type",
-                "party_organization",
-                "outcome",
-                "outcome_reason",
-                "closed_on",
-                "last_import_batch",
-                "updated_at",
-            ]
-            bulk_update_with_history(updated, Referral, fields, **history)
+            bulk_update_with_history(updated, Referral, UPDATED_FIELDS, **history)
         ReferralEvent.objects.bulk_create(
             ReferralEvent(
-                referral_id=plan.referral.pk,
+                referral_id=write.referral.pk,
                 by=run.user,
                 batch=run.batch,
                 created_at=now,
-                **{"changes": {}, **event},
+                kind=event.kind,
+                from_stage=event.from_stage,
+                to_stage=event.to_stage,
+                on=event.on,
+                note=event.note,
+                changes=dict(event.changes),
             )
-            for plan in self.plans
-            for event in plan.events
+            for write in self.plans
+            for event in write.decision.events
         )
 
     def _create_organizations(self) -> dict[tuple[int | None, str], int]:
@@ -684,12 +544,30 @@ class ReferralImport(MemberIdentity, ImportSpec):
         return {(org.district_id, org.search_key): org.pk for org in created}
 
 
-def _iso(value: object) -> str | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    return str(value)
+def _state(
+    referral: Referral | None,
+    member: dict,
+    certificate: tuple[str, datetime.date] | None,
+    commended: set[datetime.date],
+) -> ReferralState:
+    """The member's open referral (or none) as the plain values the rules decide on."""
+    if referral is None:
+        return ReferralState(
+            date_of_birth=member["date_of_birth"],
+            certificate=certificate,
+            commendation_dates=frozenset(commended),
+        )
+    return ReferralState(
+        date_of_birth=member["date_of_birth"],
+        stage=referral.stage,
+        milestones={name: getattr(referral, name) for name in RULE_FIELDS},
+        details={
+            "introducer_type": referral.introducer_type,
+            "party_organization": referral.party_organization_id,
+        },
+        certificate=certificate,
+        commendation_dates=frozenset(commended),
+    )
 
 
 register(ReferralImport)

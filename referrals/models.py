@@ -25,6 +25,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from referrals.rules import PipelineRefusal, check_referral
+from referrals.stages import (
+    MILESTONE_STAGES,
+    STAGE_DATES,
+    IntroducerType,
+    Outcome,
+    Stage,
+)
+from referrals.workdays import Deadlines, overdue_cutoffs, referral_deadlines
 from unions.access import (
     NOTHING,
     ZONE_STAFF,
@@ -43,8 +52,6 @@ from unions.text import fold
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-
-    from referrals.workdays import Deadlines
 
 # The campaign name classes held in May get by default. It is data the dashboards match on,
 # not interface text, so it is not translated.
@@ -425,37 +432,6 @@ class Enrollment(CleanTextModel):
 # --- Referrals --------------------------------------------------------------------------------
 
 
-class Stage(models.TextChoices):
-    """The referral's stages, in order (the order is the choices' order)."""
-
-    IDENTIFIED = "identified", _("identified")
-    FOSTERING = "fostering", _("fostering")
-    CLASS_COMPLETED = "class_completed", _("class completed")
-    INTRODUCED = "introduced", _("introduced")
-    DOSSIER = "dossier", _("dossier")
-    ADMITTED = "admitted", _("admitted (probation)")
-    FULL_MEMBER = "full_member", _("full member")
-
-
-STAGE_ORDER: dict[str, int] = {value: index for index, value in enumerate(Stage.values)}
-ADMITTED_STAGES = frozenset({Stage.ADMITTED, Stage.FULL_MEMBER})
-
-
-def stage_rank(stage: str) -> int:
-    return STAGE_ORDER[stage]
-
-
-class Outcome(models.TextChoices):
-    DECLINED = "declined", _("not admitted")
-    WITHDRAWN = "withdrawn", _("withdrawn")
-
-
-class IntroducerType(models.TextChoices):
-    UNION_COMMITTEE = "union_committee", _("union executive committee and one Party member")
-    TWO_MEMBERS = "two_members", _("two Party members")
-    YOUTH_COMMITTEE = "youth_committee", _("Youth Union executive committee and one Party member")
-
-
 class ReferralQuerySet(MemberScopedQuerySet):
     def open(self) -> ReferralQuerySet:
         return self.filter(outcome__isnull=True)
@@ -474,8 +450,6 @@ class ReferralQuerySet(MemberScopedQuerySet):
         milestone's date; so "the deadline has passed" is "the milestone is on or before a
         cutoff", computed once here (see `referrals.workdays.overdue_cutoffs`).
         """
-        from referrals.workdays import overdue_cutoffs
-
         cutoffs = overdue_cutoffs(today or timezone.localdate())
         is_open = Q(outcome__isnull=True)
         flags = {
@@ -516,27 +490,9 @@ class Referral(ImportedRecord):
 
     # Milestone fields and the first stage at which each may be recorded. `applied_on` has none:
     # the application can be written at any point before admission.
-    MILESTONE_STAGES: dict[str, str | None] = {
-        "commended_on": Stage.IDENTIFIED,
-        "certificate_number": Stage.CLASS_COMPLETED,
-        "certificate_on": Stage.CLASS_COMPLETED,
-        "applied_on": None,
-        "introduced_on": Stage.INTRODUCED,
-        "cell_resolution_on": Stage.DOSSIER,
-        "admitted_on": Stage.ADMITTED,
-        "decision_number": Stage.ADMITTED,
-        "ceremony_on": Stage.ADMITTED,
-        "recognized_on": Stage.FULL_MEMBER,
-    }
+    MILESTONE_STAGES = MILESTONE_STAGES
     # The milestone date that a stage change to each stage records (see pipeline.advance).
-    STAGE_DATES: dict[str, str] = {
-        Stage.IDENTIFIED: "commended_on",
-        Stage.CLASS_COMPLETED: "certificate_on",
-        Stage.INTRODUCED: "introduced_on",
-        Stage.DOSSIER: "cell_resolution_on",
-        Stage.ADMITTED: "admitted_on",
-        Stage.FULL_MEMBER: "recognized_on",
-    }
+    STAGE_DATES = STAGE_DATES
 
     member = models.ForeignKey(
         Member,
@@ -636,13 +592,11 @@ class Referral(ImportedRecord):
         return reverse("admin:referrals_referral_change", args=[self.pk])
 
     def clean(self) -> None:
-        from referrals.pipeline import check_referral, violations_as_error
-
         if self.union_id is None and self.member_id is not None:
             self.union_id = self.member.union_id
         violations = check_referral(self)
         if violations:
-            raise violations_as_error(violations)
+            raise PipelineRefusal(violations)
         # The database constraint says the same, but a form leaves `outcome` out, which makes
         # Django skip the constraint's own check.
         if (
@@ -663,8 +617,6 @@ class Referral(ImportedRecord):
 
     @property
     def deadlines(self) -> Deadlines:
-        from referrals.workdays import referral_deadlines
-
         return referral_deadlines(self)
 
     @property

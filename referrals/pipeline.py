@@ -1,47 +1,47 @@
-"""The referral pipeline: every stage change, correction and closing, and the rules they obey.
+"""The referral services: every stage change, correction and closing a person makes.
 
-This is the one place the rules live (DESIGN.md, "Referral"). The admin's actions and forms,
-the register import and anything later call these functions; `check_milestones` is the pure
-rule check the import runs on each row before it writes.
-
-Rules:
-- no date lies in the future, and no milestone is recorded before its stage is reached;
-- an introduction needs a certificate dated on or before it and still valid
-  (`CERTIFICATE_VALID_MONTHS`: valid until the day before that many months have passed);
-- an admission needs a decision number and date, an introduction on or before it, and the
-  member aged `ADMISSION_MIN_AGE` to `ADMISSION_MAX_AGE` in full years on its date (both
-  included);
-- full recognition comes no earlier than `PROBATION_MONTHS` after admission;
-- stages only move forward; declining or withdrawing is refused once admitted;
-- a member has at most one open referral.
+Each service locks the referral, checks that the user may write it, asks `referrals.rules.plan`
+what the change does, and writes that: the referral's fields, its events, a commendation. The
+rules themselves live in `referrals.rules`; the register import calls the same `plan`.
 """
 
 from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from django.conf import settings
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from referrals.models import (
-    ADMITTED_STAGES,
     Commendation,
     Enrollment,
-    IntroducerType,
-    Outcome,
     PartyOrganization,
     Referral,
     ReferralEvent,
-    Stage,
-    stage_rank,
 )
-from referrals.workdays import add_months
+from referrals.rules import (
+    Advance,
+    Close,
+    Correct,
+    PipelineRefusal,
+    Plan,
+    ReferralState,
+    RuleViolation,
+    Start,
+    check_milestones,
+    check_referral,
+    plan,
+)
+from referrals.stages import (
+    DATE_FIELDS,
+    DETAIL_FIELDS,
+    MILESTONE_FIELDS,
+    RULE_FIELDS,
+    IntroducerType,
+)
 from unions.enterprises.models import GrassrootsUnion
 from unions.importing.models import ImportBatch
 from unions.members.models import Member
@@ -49,291 +49,20 @@ from unions.members.models import Member
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
 
-DATE_FIELDS = (
-    "commended_on",
-    "certificate_on",
-    "applied_on",
-    "introduced_on",
-    "cell_resolution_on",
-    "admitted_on",
-    "ceremony_on",
-    "recognized_on",
-)
-MILESTONE_FIELDS = (*DATE_FIELDS, "certificate_number", "decision_number")
-# What a correction may change besides the milestones.
-DETAIL_FIELDS = ("union", "introducer_type", "party_organization")
-
-
-@dataclass(frozen=True)
-class RuleViolation:
-    """One broken rule: the field it is about, a stable code, and the message for people."""
-
-    field: str
-    code: str
-    message: str
-
-
-class PipelineRefusal(ValidationError):
-    """A refused change. `violations` keeps the structure; as a ValidationError it maps each
-    field to its messages, so forms and the admin show it as they show any other."""
-
-    def __init__(self, violations: Iterable[RuleViolation]):
-        self.violations = list(violations)
-        errors: dict[str, list[ValidationError]] = {}
-        for violation in self.violations:
-            errors.setdefault(violation.field, []).append(
-                ValidationError(violation.message, code=violation.code)
-            )
-        super().__init__(errors)
-
-    @property
-    def codes(self) -> list[str]:
-        return [violation.code for violation in self.violations]
-
-
-def violations_as_error(violations: Iterable[RuleViolation]) -> PipelineRefusal:
-    return PipelineRefusal(violations)
-
-
-def _refuse(field: str, code: str, message: str) -> PipelineRefusal:
-    return PipelineRefusal([RuleViolation(field, code, message)])
-
-
-def age_on(date_of_birth: datetime.date, on: datetime.date) -> int:
-    """Age in full years on a date."""
-    return (
-        on.year
-        - date_of_birth.year
-        - ((on.month, on.day) < (date_of_birth.month, date_of_birth.day))
-    )
-
-
-def certificate_expires_on(certificate_on: datetime.date) -> datetime.date:
-    """The first day a certificate is no longer valid."""
-    return add_months(certificate_on, settings.CERTIFICATE_VALID_MONTHS)
-
-
-def earliest_recognition(admitted_on: datetime.date) -> datetime.date:
-    return add_months(admitted_on, settings.PROBATION_MONTHS)
-
-
-def furthest_stage(
-    *,
-    commended_on: datetime.date | None = None,
-    certificate_on: datetime.date | None = None,
-    introduced_on: datetime.date | None = None,
-    admitted_on: datetime.date | None = None,
-    recognized_on: datetime.date | None = None,
-) -> str | None:
-    """The stage a register row's dates reach (IMPORT.md, "Matching and stages")."""
-    for stage, value in (
-        (Stage.FULL_MEMBER, recognized_on),
-        (Stage.ADMITTED, admitted_on),
-        (Stage.INTRODUCED, introduced_on),
-        (Stage.CLASS_COMPLETED, certificate_on),
-        (Stage.IDENTIFIED, commended_on),
-    ):
-        if value:
-            return stage
-    return None
-
-
-def check_milestones(
-    *,
-    stage: str,
-    date_of_birth: datetime.date,
-    commended_on: datetime.date | None = None,
-    certificate_number: str = "",
-    certificate_on: datetime.date | None = None,
-    applied_on: datetime.date | None = None,
-    introduced_on: datetime.date | None = None,
-    cell_resolution_on: datetime.date | None = None,
-    admitted_on: datetime.date | None = None,
-    decision_number: str = "",
-    ceremony_on: datetime.date | None = None,
-    recognized_on: datetime.date | None = None,
-    today: datetime.date | None = None,
-) -> list[RuleViolation]:
-    """Every rule broken by a referral at `stage` with these milestones; empty when none.
-
-    Pure: no queries. Each violation names the field the rule is about (a rule spanning
-    fields names the later milestone, such as `admitted_on` for the age rule).
-    """
-    today = today or timezone.localdate()
-    values: dict[str, Any] = {
-        "commended_on": commended_on,
-        "certificate_number": certificate_number,
-        "certificate_on": certificate_on,
-        "applied_on": applied_on,
-        "introduced_on": introduced_on,
-        "cell_resolution_on": cell_resolution_on,
-        "admitted_on": admitted_on,
-        "decision_number": decision_number,
-        "ceremony_on": ceremony_on,
-        "recognized_on": recognized_on,
-    }
-    rank = stage_rank(stage)
-
-    def reached(other: str) -> bool:
-        return rank >= stage_rank(other)
-
-    found: list[RuleViolation] = []
-
-    def add(field: str, code: str, message: str) -> None:
-        found.append(RuleViolation(field, code, message))
-
-    for field in DATE_FIELDS:
-        if values[field] and values[field] > today:
-            add(field, "future_date", _("This date is in the future."))
-    for field, first_stage in Referral.MILESTONE_STAGES.items():
-        if values[field] and first_stage and not reached(first_stage):
-            add(
-                field,
-                "milestone_beyond_stage",
-                _(
-                    "This milestone belongs to a later stage: change the referral's stage to "
-                    "record it."
-                ),
-            )
-
-    # An introduction and the certificate it rests on.
-    if introduced_on:
-        if not certificate_on:
-            add(
-                "introduced_on",
-                "certificate_missing",
-                _("An introduction needs a Party-awareness class certificate."),
-            )
-        elif certificate_on > introduced_on:
-            add(
-                "introduced_on",
-                "certificate_after_introduction",
-                _("The certificate is dated after the introduction."),
-            )
-        elif introduced_on >= certificate_expires_on(certificate_on):
-            add(
-                "introduced_on",
-                "certificate_expired",
-                _(
-                    "The certificate of %(date)s was no longer valid on the introduction date "
-                    "(valid %(months)d months)."
-                )
-                % {
-                    "date": f"{certificate_on:%d/%m/%Y}",
-                    "months": settings.CERTIFICATE_VALID_MONTHS,
-                },
-            )
-    elif reached(Stage.INTRODUCED) and not reached(Stage.ADMITTED):
-        add("introduced_on", "introduction_missing", _("The introduction date is missing."))
-    elif reached(Stage.CLASS_COMPLETED) and not certificate_on:
-        add(
-            "certificate_on",
-            "certificate_missing",
-            _('A Party-awareness class certificate is needed from the stage "class completed" on.'),
-        )
-
-    if cell_resolution_on and introduced_on and cell_resolution_on < introduced_on:
-        add(
-            "cell_resolution_on",
-            "resolution_before_introduction",
-            _("The cell's resolution cannot come before the introduction."),
-        )
-
-    # The admission.
-    if reached(Stage.ADMITTED) or admitted_on or decision_number:
-        if not admitted_on:
-            add(
-                "admitted_on",
-                "admission_date_missing",
-                _("An admission needs the date of its decision."),
-            )
-        if not decision_number:
-            add(
-                "decision_number",
-                "decision_number_missing",
-                _("An admission needs the number of its decision."),
-            )
-    if admitted_on:
-        if not introduced_on:
-            add(
-                "admitted_on",
-                "introduction_missing",
-                _("An admission needs an introduction on or before its date."),
-            )
-        elif introduced_on > admitted_on:
-            add(
-                "admitted_on",
-                "introduction_after_admission",
-                _("The introduction is dated after the admission."),
-            )
-        age = age_on(date_of_birth, admitted_on)
-        if not settings.ADMISSION_MIN_AGE <= age <= settings.ADMISSION_MAX_AGE:
-            add(
-                "admitted_on",
-                "age_out_of_range",
-                _(
-                    "The member is %(age)d on the admission date; an admission needs an age of "
-                    "%(min)d to %(max)d."
-                )
-                % {
-                    "age": age,
-                    "min": settings.ADMISSION_MIN_AGE,
-                    "max": settings.ADMISSION_MAX_AGE,
-                },
-            )
-        if cell_resolution_on and cell_resolution_on > admitted_on:
-            add(
-                "cell_resolution_on",
-                "resolution_after_admission",
-                _("The cell's resolution cannot come after the admission decision."),
-            )
-        if ceremony_on and ceremony_on < admitted_on:
-            add(
-                "ceremony_on",
-                "ceremony_before_admission",
-                _("The ceremony cannot come before the admission decision."),
-            )
-
-    # Full membership.
-    if reached(Stage.FULL_MEMBER) and not recognized_on:
-        add(
-            "recognized_on",
-            "recognition_date_missing",
-            _("Full membership needs the date it was recognised."),
-        )
-    if recognized_on:
-        if not admitted_on:
-            add(
-                "recognized_on", "admission_missing", _("Full membership needs an admission first.")
-            )
-        elif recognized_on < earliest_recognition(admitted_on):
-            add(
-                "recognized_on",
-                "probation_too_short",
-                _(
-                    "Full membership comes no earlier than %(months)d months after admission "
-                    "(%(date)s)."
-                )
-                % {
-                    "months": settings.PROBATION_MONTHS,
-                    "date": f"{earliest_recognition(admitted_on):%d/%m/%Y}",
-                },
-            )
-    return found
-
-
-def check_referral(
-    referral: Referral, *, today: datetime.date | None = None
-) -> list[RuleViolation]:
-    """`check_milestones` on a referral's own fields (one query if its member is not loaded)."""
-    if referral.member_id is None:
-        return []
-    return check_milestones(
-        stage=referral.stage,
-        date_of_birth=referral.member.date_of_birth,
-        today=today,
-        **{field: getattr(referral, field) for field in MILESTONE_FIELDS},
-    )
+__all__ = [
+    "DATE_FIELDS",
+    "DETAIL_FIELDS",
+    "MILESTONE_FIELDS",
+    "PipelineRefusal",
+    "RuleViolation",
+    "advance_referral",
+    "check_milestones",
+    "check_referral",
+    "close_referral",
+    "correct_referral",
+    "record_commendation",
+    "start_referral",
+]
 
 
 # --- Services ---------------------------------------------------------------------------------
@@ -345,18 +74,67 @@ def _ensure_writable(by: AbstractBaseUser | None, member: Member) -> None:
         raise PermissionDenied
 
 
-def _ensure_not_future(on: datetime.date, field: str = "on") -> None:
-    if on > timezone.localdate():
-        raise _refuse(field, "future_date", _("This date is in the future."))
-
-
 def _lock(referral: Referral) -> Referral:
     """The referral as stored, locked for the rest of the transaction (PostgreSQL)."""
     return Referral.objects.select_for_update().select_related("member").get(pk=referral.pk)
 
 
-def _blank(value: Any) -> bool:
-    return value is None or value == ""
+def _state(
+    referral: Referral | None,
+    member: Member,
+    *,
+    details: Iterable[str] = (),
+    certificate: bool = False,
+) -> ReferralState:
+    """A referral (or its absence) as the plain values the rules decide on.
+
+    Only the `details` named are read (each may cost a query), and the member's class
+    certificate only when asked for.
+    """
+    if referral is None or not referral.is_open:
+        return ReferralState(date_of_birth=member.date_of_birth)
+    latest = enrollment_certificate(member) if certificate else None
+    return ReferralState(
+        date_of_birth=member.date_of_birth,
+        stage=referral.stage,
+        milestones={name: getattr(referral, name) for name in RULE_FIELDS},
+        details={name: getattr(referral, name) for name in details},
+        certificate=(latest.certificate_number, latest.certificate_on) if latest else None,
+    )
+
+
+def _carry_out(
+    decision: Plan,
+    referral: Referral,
+    *,
+    by: AbstractBaseUser | None,
+    note: str,
+    batch: ImportBatch | None,
+) -> Referral:
+    """Write what a plan decided: the fields (validated), then its events."""
+    if decision.refused:
+        raise PipelineRefusal(decision.violations)
+    for name, value in decision.values.items():
+        setattr(referral, name, value)
+    referral.full_clean()
+    if batch is not None:
+        referral.last_import_batch = batch
+    referral.save()
+    ReferralEvent.objects.bulk_create(
+        ReferralEvent(
+            referral=referral,
+            kind=event.kind,
+            from_stage=event.from_stage,
+            to_stage=event.to_stage,
+            on=event.on,
+            by=by,
+            note=note or event.note,
+            changes=dict(event.changes),
+            batch=batch,
+        )
+        for event in decision.events
+    )
+    return referral
 
 
 def enrollment_certificate(member: Member) -> Enrollment | None:
@@ -406,37 +184,20 @@ def start_referral(
     A commendation date also records a commendation dated then, unless one exists.
     """
     _ensure_writable(by, member)
-    _ensure_not_future(on)
-    if Referral.objects.filter(member=member).open().exists():
-        raise _refuse(
-            "member", "open_referral_exists", _("This member already has an open referral.")
-        )
-    referral = Referral(
-        member=member,
-        union=union or member.union,
-        introducer_type=introducer_type or IntroducerType.UNION_COMMITTEE,
-        party_organization=party_organization,
-        stage=Stage.IDENTIFIED,
-        commended_on=commended_on,
-        last_import_batch=batch,
+    open_referral = Referral.objects.filter(member=member).open().first()
+    decision = plan(
+        _state(open_referral, member),
+        Start(
+            on=on,
+            commended_on=commended_on,
+            details={"introducer_type": introducer_type, "party_organization": party_organization},
+        ),
+        today=timezone.localdate(),
     )
-    violations = check_referral(referral)
-    if violations:
-        raise PipelineRefusal(violations)
-    referral.full_clean()
-    referral.save()
-    if commended_on:
-        record_commendation(member=member, on=commended_on, batch=batch)
-    ReferralEvent.objects.create(
-        referral=referral,
-        kind=ReferralEvent.Kind.STARTED,
-        from_stage=None,
-        to_stage=Stage.IDENTIFIED,
-        on=commended_on or on,
-        by=by,
-        note=note,
-        batch=batch,
-    )
+    referral = Referral(member=member, union=union or member.union, last_import_batch=batch)
+    referral = _carry_out(decision, referral, by=by, note=note, batch=batch)
+    if decision.commendation_on:
+        record_commendation(member=member, on=decision.commendation_on, batch=batch)
     return referral
 
 
@@ -459,59 +220,20 @@ def advance_referral(
     comes from the member's latest passed class. The event is dated with the stage's milestone,
     or `on` for stages without one.
     """
-    unknown = set(milestones) - set(MILESTONE_FIELDS) - set(DETAIL_FIELDS)
-    if unknown:
-        raise TypeError(f"advance_referral() got unexpected fields: {sorted(unknown)}")
+    _reject_unknown("advance_referral", milestones)
     current = _lock(referral)
     _ensure_writable(by, current.member)
-    _ensure_not_future(on)
-    if not current.is_open:
-        raise _refuse(NON_FIELD_ERRORS, "closed", _("This referral is closed."))
-    if to_stage not in Stage.values:
-        raise _refuse("stage", "unknown_stage", _("Unknown stage."))
-    if stage_rank(to_stage) <= stage_rank(current.stage):
-        raise _refuse(
-            "stage",
-            "not_forward",
-            _('A referral only moves forward: it is already at "%(stage)s".')
-            % {"stage": current.get_stage_display()},
-        )
-    for field, value in milestones.items():
-        if not _blank(value):
-            setattr(current, field, value)
-    date_field = Referral.STAGE_DATES.get(to_stage)
-    reaches_certificate = stage_rank(to_stage) >= stage_rank(Stage.CLASS_COMPLETED)
-    if reaches_certificate and current.certificate_on is None:
-        enrollment = enrollment_certificate(current.member)
-        if enrollment is not None:
-            current.certificate_on = enrollment.certificate_on
-            current.certificate_number = current.certificate_number or enrollment.certificate_number
-    if (
-        date_field in ("introduced_on", "admitted_on", "recognized_on")
-        and getattr(current, date_field) is None
-    ):
-        setattr(current, date_field, on)
-    from_stage = current.stage
-    current.stage = to_stage
-    violations = check_referral(current)
-    if violations:
-        raise PipelineRefusal(violations)
-    current.full_clean()
-    if batch is not None:
-        current.last_import_batch = batch
-    current.save()
-    event_on = (getattr(current, date_field) if date_field else None) or on
-    ReferralEvent.objects.create(
-        referral=current,
-        kind=ReferralEvent.Kind.ADVANCED,
-        from_stage=from_stage,
+    change = Advance(
         to_stage=to_stage,
-        on=event_on,
-        by=by,
-        note=note,
-        batch=batch,
+        on=on,
+        milestones={k: v for k, v in milestones.items() if k in MILESTONE_FIELDS},
+        details={k: v for k, v in milestones.items() if k in DETAIL_FIELDS},
     )
-    return current
+    # The class certificate is looked up only when the referral has none and the change none.
+    certificate = current.certificate_on is None and not milestones.get("certificate_on")
+    state = _state(current, current.member, certificate=certificate)
+    decision = plan(state, change, today=timezone.localdate())
+    return _carry_out(decision, current, by=by, note=note, batch=batch)
 
 
 @transaction.atomic
@@ -529,50 +251,15 @@ def correct_referral(
     The rules apply to the result. A change of a milestone is recorded as one "corrected" event
     listing the old and new values; nothing changed, nothing written.
     """
-    unknown = set(fields) - set(MILESTONE_FIELDS) - set(DETAIL_FIELDS)
-    if unknown:
-        raise TypeError(f"correct_referral() got unexpected fields: {sorted(unknown)}")
+    _reject_unknown("correct_referral", fields)
     current = _lock(referral)
     _ensure_writable(by, current.member)
-    if not current.is_open:
-        raise _refuse(NON_FIELD_ERRORS, "closed", _("This referral is closed."))
-    changes: dict[str, list[str | None]] = {}
-    for field, value in fields.items():
-        if value is None and field in ("certificate_number", "decision_number"):
-            value = ""
-        old = getattr(current, field)
-        if old != value:
-            setattr(current, field, value)
-            changes[field] = [_as_text(old), _as_text(value)]
-    if not changes:
+    today = timezone.localdate()
+    state = _state(current, current.member, details=set(fields) & set(DETAIL_FIELDS))
+    decision = plan(state, Correct(on=on or today, fields=fields), today=today)
+    if not decision.refused and not decision.changes_anything:
         return current
-    violations = check_referral(current)
-    if violations:
-        raise PipelineRefusal(violations)
-    current.full_clean()
-    if batch is not None:
-        current.last_import_batch = batch
-    current.save()
-    ReferralEvent.objects.create(
-        referral=current,
-        kind=ReferralEvent.Kind.CORRECTED,
-        from_stage=current.stage,
-        to_stage=current.stage,
-        on=on or timezone.localdate(),
-        by=by,
-        note=note,
-        changes=changes,
-        batch=batch,
-    )
-    return current
-
-
-def _as_text(value: Any) -> str | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    return str(value)
+    return _carry_out(decision, current, by=by, note=note, batch=batch)
 
 
 @transaction.atomic
@@ -589,34 +276,15 @@ def close_referral(
     """End an open referral before admission: not admitted (declined) or withdrawn."""
     current = _lock(referral)
     _ensure_writable(by, current.member)
-    _ensure_not_future(on)
-    if outcome not in Outcome.values:
-        raise _refuse("outcome", "unknown_outcome", _("Unknown outcome."))
-    if not current.is_open:
-        raise _refuse(NON_FIELD_ERRORS, "closed", _("This referral is closed."))
-    if current.stage in ADMITTED_STAGES:
-        raise _refuse(
-            "outcome",
-            "closed_after_admission",
-            _("A referral cannot be declined or withdrawn once the member is admitted."),
-        )
-    if not (reason or "").strip():
-        raise _refuse("outcome_reason", "reason_required", _("Give the reason."))
-    current.outcome = outcome
-    current.outcome_reason = reason
-    current.closed_on = on
-    current.full_clean()
-    if batch is not None:
-        current.last_import_batch = batch
-    current.save()
-    ReferralEvent.objects.create(
-        referral=current,
-        kind=ReferralEvent.Kind.CLOSED,
-        from_stage=current.stage,
-        to_stage=current.stage,
-        on=on,
-        by=by,
-        note=note or reason,
-        batch=batch,
+    decision = plan(
+        _state(current, current.member),
+        Close(outcome=outcome, reason=reason, on=on),
+        today=timezone.localdate(),
     )
-    return current
+    return _carry_out(decision, current, by=by, note=note, batch=batch)
+
+
+def _reject_unknown(service: str, fields: dict[str, Any]) -> None:
+    unknown = set(fields) - set(MILESTONE_FIELDS) - set(DETAIL_FIELDS)
+    if unknown:
+        raise TypeError(f"{service}() got unexpected fields: {sorted(unknown)}")

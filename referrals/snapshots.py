@@ -20,6 +20,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from referrals.models import IndicatorSnapshot, Referral
+from referrals.workdays import add_months
 from unions.enterprises.coverage import coverage_figures, province_units
 from unions.enterprises.models import Enterprise, GrassrootsUnion
 
@@ -43,11 +44,6 @@ def month_start(day: datetime.date) -> datetime.date:
 
 def month_end(month: datetime.date) -> datetime.date:
     return month.replace(day=calendar.monthrange(month.year, month.month)[1])
-
-
-def add_months(month: datetime.date, months: int) -> datetime.date:
-    index = month.year * 12 + month.month - 1 + months
-    return datetime.date(index // 12, index % 12 + 1, 1)
 
 
 @transaction.atomic

@@ -13,13 +13,13 @@ When a decree the package lacks comes out, add its days to `DECREED_DAYS_OFF` or
 
 from __future__ import annotations
 
-import calendar
 import datetime
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import holidays
+from dateutil.relativedelta import relativedelta
 from django.conf import settings
 
 if TYPE_CHECKING:
@@ -78,11 +78,7 @@ def working_days_between(start: datetime.date, end: datetime.date) -> int:
 
 def add_months(day: datetime.date, months: int) -> datetime.date:
     """The same day `months` later, or that month's last day (29/2/2024 + 12 months = 28/2/2025)."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return day.replace(
-        year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1])
-    )
+    return day + relativedelta(months=months)
 
 
 def decision_due(cell_resolution_on: datetime.date) -> datetime.date:

@@ -6,7 +6,7 @@ import pytest
 
 from tests import factories
 from unions import access
-from unions.territory.loading import load_province
+from unions.organisations.loading import load_province
 
 
 @pytest.fixture(scope="session")

@@ -28,4 +28,11 @@ class ProtectedAdminConfig(admin_apps.AdminConfig):
     """Django's admin app with the project's site (`unions.web.site.ProtectedAdminSite`)."""
 
     default = False  # INSTALLED_APPS names it; "unions" itself is UnionsConfig
+
+    def ready(self) -> None:
+        super().ready()  # autodiscovery: every app's admin is registered after this
+        from unions.admin.users import protect_other_apps_admins
+
+        protect_other_apps_admins()
+
     default_site = "unions.web.site.ProtectedAdminSite"

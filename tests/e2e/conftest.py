@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests import factories
-from unions.territory.loading import load_province
+from unions.organisations.loading import load_province
 
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"

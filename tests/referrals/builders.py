@@ -13,8 +13,8 @@ from referrals.models import (
     Referral,
     ReferralEvent,
     Stage,
-    stage_rank,
 )
+from referrals.stages import stage_rank
 from tests.factories import district, make_member
 from unions.models import Member
 

@@ -14,7 +14,7 @@ from tests import factories
 from tests.unions.import_files import run
 from unions.enterprises.enterprise_import import EnterpriseImport
 from unions.models import Enterprise, GrassrootsUnion, Headcount, ImportBatch
-from unions.territory.loading import load_province
+from unions.organisations.loading import load_province
 
 HEADER = ["STT", "Mã số thuế", "Tên doanh nghiệp", "Huyện", "Số lao động"]
 

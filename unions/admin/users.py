@@ -140,6 +140,3 @@ def protect_other_apps_admins() -> None:
             admin_class = _province_admin_only(model_admin)
         site.unregister(model)
         site.register(model, admin_class)
-
-
-protect_other_apps_admins()

@@ -92,7 +92,8 @@ class Member(ImportedRecord):
     def get_absolute_url(self) -> str:
         return reverse("admin:unions_member_change", args=[self.pk])
 
-    def age_on(self, on: datetime.date) -> int:
-        """Age in full years on a date."""
-        born = self.date_of_birth
-        return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+
+def age_on(date_of_birth: datetime.date, on: datetime.date) -> int:
+    """Age in full years on a date."""
+    born = date_of_birth
+    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))

@@ -11,9 +11,7 @@ import json
 from dataclasses import dataclass, field
 
 import vietnam_provinces
-from django.db import transaction
 
-from unions.organisations.models import UpperUnion
 from unions.territory.models import AdministrativeUnit, IndustrialZone, UnitAlias
 from unions.text import clean_text, fold, unit_kind_from_name
 
@@ -91,9 +89,9 @@ def province_record(code: str) -> dict:
     raise UnknownProvince(code)
 
 
-@transaction.atomic
-def load_province(code: str) -> LoadSummary:
-    """Create or update the province's units; idempotent, and it never deletes anything."""
+def load_units(code: str) -> tuple[LoadSummary, AdministrativeUnit]:
+    """Create or update the province's units, former units and industrial zones; idempotent,
+    and it never deletes anything. Returns the summary and the province."""
     record = province_record(code)
     summary = LoadSummary(province=clean_text(record["name"]))
     existing = {unit.code: unit for unit in AdministrativeUnit.objects.all()}
@@ -106,9 +104,8 @@ def load_province(code: str) -> LoadSummary:
 
     extras = EXTRAS.get(province.code, ProvinceExtras())
     _load_former_units(extras, summary)
-    _load_federations(province, summary)
-    _load_zones(province, extras, summary)
-    return summary
+    _load_zones(extras, summary)
+    return summary, province
 
 
 def _upsert_unit(existing, summary, record, level, parent):
@@ -153,30 +150,7 @@ def _load_former_units(extras: ProvinceExtras, summary: LoadSummary) -> None:
         summary.created += created
 
 
-def _load_federations(province: AdministrativeUnit, summary: LoadSummary) -> None:
-    _get_or_create_union(
-        summary,
-        kind=UpperUnion.Kind.PROVINCE_FEDERATION,
-        district=None,
-        name=f"Liên đoàn Lao động {_lower_first(province.name)}",
-    )
-    for district in province.children.filter(level=Level.DISTRICT):
-        _get_or_create_union(
-            summary,
-            kind=UpperUnion.Kind.DISTRICT_FEDERATION,
-            district=district,
-            name=f"Liên đoàn Lao động {_lower_first(district.name)}",
-        )
-
-
-def _load_zones(province: AdministrativeUnit, extras: ProvinceExtras, summary) -> None:
-    if extras.zone_union_name:
-        _get_or_create_union(
-            summary,
-            kind=UpperUnion.Kind.INDUSTRIAL_ZONE,
-            district=None,
-            name=extras.zone_union_name,
-        )
+def _load_zones(extras: ProvinceExtras, summary: LoadSummary) -> None:
     for zone in extras.zones:
         district = AdministrativeUnit.objects.get(code=zone.district_code)
         _, created = IndustrialZone.objects.get_or_create(
@@ -184,16 +158,3 @@ def _load_zones(province: AdministrativeUnit, extras: ProvinceExtras, summary) -
             defaults={"name": zone.name, "district": district, "kind": zone.kind},
         )
         summary.created += created
-
-
-def _get_or_create_union(summary, *, kind, district, name) -> UpperUnion:
-    union = UpperUnion.objects.filter(kind=kind, district=district).first()
-    if union is None:
-        union = UpperUnion(kind=kind, district=district, name=name)
-        union.save()
-        summary.created += 1
-    return union
-
-
-def _lower_first(name: str) -> str:
-    return name[:1].lower() + name[1:]

@@ -257,10 +257,6 @@ class ProtectedAdminSite(admin.AdminSite):
         return ScopedAutocompleteJsonView.as_view(admin_site=self)(request)
 
     def get_urls(self):
-        from unions.admin.users import protect_other_apps_admins
-
-        # Again here, for apps whose admins register after ours.
-        protect_other_apps_admins()
         setup = never_cache(csrf_protect(self.otp_setup))
         return [path("two-factor/", setup, name="otp_setup"), *super().get_urls()]
 

@@ -13,7 +13,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from referrals.snapshots import add_months, backfill_snapshots, month_start, take_snapshot
+from referrals.snapshots import backfill_snapshots, month_start, take_snapshot
+from referrals.workdays import add_months
 
 
 def parse_month(value: str) -> datetime.date:

@@ -4,7 +4,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from unions.territory.loading import UnknownProvince, load_province
+from unions.organisations.loading import load_province
+from unions.territory.loading import UnknownProvince
 
 
 class Command(BaseCommand):
