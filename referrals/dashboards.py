@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models import Count, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import number_format
@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from referrals.workdays import add_months
 from unions.access import access_for
 from unions.enterprises.coverage import coverage_figures, coverage_pct, province_units
-from unions.enterprises.models import Enterprise
+from unions.enterprises.models import Enterprise, narrowing_q
 from unions.members.models import Member
 from unions.territory.models import AdministrativeUnit
 
@@ -214,26 +214,20 @@ def district_dashboard(*, user: AbstractBaseUser, filters: Filters, code: str) -
 
 
 def district_in_scope(*, user: AbstractBaseUser, code: str) -> AdministrativeUnit | None:
-    """The province's district of that code if the user reads enterprises there: one query.
+    """The province's district of that code if the user reads enterprises there (`Access`).
 
     The same rule as the figures' rows (DESIGN.md, Access): province-wide readers any district,
     district users their own, zone-union staff those where their union manages an enterprise.
     """
     access = access_for(user)
+    if access.role is None:
+        return None
     districts = AdministrativeUnit.objects.filter(
+        access.districts_q("pk"),
         code=code,
         level=AdministrativeUnit.Level.DISTRICT,
         parent__code=settings.PROVINCE_CODE,
     )
-    if access.role is None:
-        return None
-    if not access.province_wide:
-        if access.district_id is not None:
-            districts = districts.filter(pk=access.district_id)
-        else:
-            districts = districts.filter(
-                Exists(Enterprise.objects.for_user(user).filter(district=OuterRef("pk")))
-            )
     return districts.first()
 
 
@@ -428,11 +422,9 @@ def coverage_chart(rows: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def _narrowed(queryset, filters: Filters, prefix: str = ""):
-    if filters.ownership:
-        queryset = queryset.filter(**{f"{prefix}ownership": filters.ownership})
-    if filters.zone:
-        queryset = queryset.filter(**{f"{prefix}industrial_zone_id": filters.zone})
-    return queryset
+    return queryset.filter(
+        narrowing_q(ownership=filters.ownership, zone=filters.zone, prefix=prefix)
+    )
 
 
 def gap_list(*, user: AbstractBaseUser, filters: Filters, district_id: int):

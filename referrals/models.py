@@ -34,15 +34,9 @@ from referrals.stages import (
     Stage,
 )
 from referrals.workdays import Deadlines, overdue_cutoffs, referral_deadlines
-from unions.access import (
-    NOTHING,
-    ZONE_STAFF,
-    access_for,
-    scope_filter,
-    write_filter,
-)
-from unions.access.scope import ScopedQuerySet
-from unions.enterprises.models import Enterprise, GrassrootsUnion
+from unions.access import access_for
+from unions.access.scope import ScopedQuerySet, ScopePaths
+from unions.enterprises.models import ENTERPRISE_SCOPE, Enterprise, GrassrootsUnion
 from unions.importing.models import ImportBatch
 from unions.members.models import Member
 from unions.organisations.models import UpperUnion
@@ -58,8 +52,8 @@ if TYPE_CHECKING:
 WORKERS_MONTH = "Tháng Công nhân"
 WORKERS_MONTH_NUMBER = 5
 
-MEMBER_DISTRICT = "member__union__enterprise__district"
-MEMBER_UNION = "member__union__enterprise__managing_union"
+# Rows that hang off a member are scoped by the member's enterprise, as the member is.
+MEMBER_SCOPE = ENTERPRISE_SCOPE.under("member__union__enterprise__")
 
 
 def workers_month_campaign(year: int) -> str:
@@ -70,8 +64,7 @@ def workers_month_campaign(year: int) -> str:
 class MemberScopedQuerySet(ScopedQuerySet):
     """Rows that hang off a member: scoped by the member's enterprise, as the member is."""
 
-    district_path = MEMBER_DISTRICT
-    managing_union_path = MEMBER_UNION
+    scope_paths = MEMBER_SCOPE
 
 
 # --- Commendations -------------------------------------------------------------------------
@@ -130,37 +123,26 @@ class Commendation(CleanTextModel):
 # --- Party organisations ---------------------------------------------------------------------
 
 
-def _party_district_filter(user: AbstractBaseUser | AnonymousUser, *, write: bool) -> Q:
-    """Party organisations a user may read or write: see the module's docstring."""
-    access = access_for(user)
-    if access.role is None or (write and not access.can_write):
-        return NOTHING
-    if access.is_province_admin or (not write and access.province_wide):
-        return Q()
-    if access.role == ZONE_STAFF:
-        if access.upper_union_id is None:
-            return NOTHING
-        districts = Enterprise.objects.filter(managing_union=access.upper_union_id).values(
-            "district"
-        )
-        allowed = Q(district__in=districts)
-    elif access.district_id is not None:
-        allowed = Q(district=access.district_id)
-    else:
-        return NOTHING
-    # Province-level organisations (Đảng ủy Khối...) are named by referrals everywhere, but
-    # only provincial admins change them.
-    return allowed if write else allowed | Q(district__isnull=True)
-
-
 class PartyOrganizationQuerySet(ScopedQuerySet):
-    district_path = "district"
+    """Read and written by the districts where a user works (DESIGN.md, "Access")."""
+
+    scope_paths = ScopePaths(district="district")
 
     def for_user(self, user: AbstractBaseUser | AnonymousUser) -> PartyOrganizationQuerySet:
-        return self.filter(_party_district_filter(user, write=False))
+        access = access_for(user)
+        if access.role is None:
+            return self.none()
+        if access.province_wide:
+            return self.all()
+        # Province-level organisations (Đảng ủy Khối...) are named by referrals everywhere.
+        return self.filter(access.districts_q("district") | Q(district__isnull=True))
 
     def writable_by(self, user: AbstractBaseUser | AnonymousUser) -> PartyOrganizationQuerySet:
-        return self.filter(_party_district_filter(user, write=True))
+        access = access_for(user)
+        if not access.can_write:
+            return self.none()
+        # Only provincial admins change the province-level ones.
+        return self if access.is_province_admin else self.filter(access.districts_q("district"))
 
 
 class PartyOrganization(CleanTextModel):
@@ -238,9 +220,12 @@ class PartyOrganization(CleanTextModel):
 # --- Awareness classes and enrollments --------------------------------------------------------
 
 
+# Classes belong to the district they are held in and to the upper union that runs them.
+CLASS_SCOPE = ScopePaths(district="district", managing_union="upper_union")
+
+
 class AwarenessClassQuerySet(ScopedQuerySet):
-    district_path = "district"
-    managing_union_path = "upper_union"
+    scope_paths = CLASS_SCOPE
 
     def for_changelist(self) -> AwarenessClassQuerySet:
         """Rows with their district and attendance counts: one query whatever their number."""
@@ -346,19 +331,14 @@ class AwarenessClass(CleanTextModel):
 
 
 class EnrollmentQuerySet(ScopedQuerySet):
-    class_district = "awareness_class__district"
-    class_union = "awareness_class__upper_union"
+    # Written by whoever may write the class, since the organiser records attendance.
+    scope_paths = CLASS_SCOPE.under("awareness_class__")
 
     def for_user(self, user: AbstractBaseUser | AnonymousUser) -> EnrollmentQuerySet:
         # Readable from either side: the class's organiser sees every attendee, and a member's
         # own staff see the classes that member attended elsewhere.
-        return self.filter(
-            scope_filter(user, self.class_district, self.class_union)
-            | scope_filter(user, MEMBER_DISTRICT, MEMBER_UNION)
-        )
-
-    def writable_by(self, user: AbstractBaseUser | AnonymousUser) -> EnrollmentQuerySet:
-        return self.filter(write_filter(user, self.class_district, self.class_union))
+        access = access_for(user)
+        return self.filter(access.read_q(self.scope_paths) | access.read_q(MEMBER_SCOPE))
 
     def certificates(self) -> EnrollmentQuerySet:
         """Passed enrollments with a dated certificate."""
@@ -626,8 +606,7 @@ class Referral(ImportedRecord):
 
 
 class ReferralEventQuerySet(ScopedQuerySet):
-    district_path = f"referral__{MEMBER_DISTRICT}"
-    managing_union_path = f"referral__{MEMBER_UNION}"
+    scope_paths = MEMBER_SCOPE.under("referral__")
 
 
 class ReferralEvent(models.Model):
@@ -691,8 +670,7 @@ class ReferralEvent(models.Model):
 
 
 class TargetQuerySet(ScopedQuerySet):
-    district_path = "district"
-    managing_union_path = "upper_union"
+    scope_paths = ScopePaths(district="district", managing_union="upper_union")
 
     def writable_by(self, user: AbstractBaseUser | AnonymousUser) -> TargetQuerySet:
         # Targets are set by the province (DESIGN.md, "Access").
@@ -706,8 +684,7 @@ class TargetQuerySet(ScopedQuerySet):
             return self.all()
         # District and zone readers also see the province's own targets, which frame theirs.
         return self.filter(
-            scope_filter(user, self.district_path, self.managing_union_path)
-            | Q(district__isnull=True, upper_union__isnull=True)
+            access.read_q(self.scope_paths) | Q(district__isnull=True, upper_union__isnull=True)
         )
 
 
@@ -787,7 +764,7 @@ class Target(models.Model):
 class IndicatorSnapshotQuerySet(ScopedQuerySet):
     # District totals: readers of a district see its trend; zone-union staff, whose figures
     # count only their union's enterprises, have no district-wide trend to read.
-    district_path = "district"
+    scope_paths = ScopePaths(district="district")
 
 
 class IndicatorSnapshot(models.Model):

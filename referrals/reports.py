@@ -14,7 +14,7 @@ from django.db.models import Count, Q, QuerySet
 from referrals.models import Commendation, Enrollment, Referral, Target
 from unions.access import access_for
 from unions.enterprises.coverage import province_units
-from unions.enterprises.models import Enterprise, GrassrootsUnion
+from unions.enterprises.models import GrassrootsUnion, narrowing_q
 from unions.members.models import Member
 from unions.territory.models import IndustrialZone
 
@@ -48,15 +48,6 @@ def member_conditions(year: int) -> dict[str, Q]:
         "admitted": referrals_with("admitted_on"),
         "recognized": referrals_with("recognized_on"),
     }
-
-
-def _enterprise_filter(prefix: str, ownership: str | None, zone: IndustrialZone | int | None) -> Q:
-    narrowing = Q()
-    if ownership:
-        narrowing &= Q(**{f"{prefix}ownership": ownership})
-    if zone:
-        narrowing &= Q(**{f"{prefix}industrial_zone": zone})
-    return narrowing
 
 
 def _counts_by_district(
@@ -94,20 +85,6 @@ def _figures(counts: dict[str, int] | None) -> dict[str, int]:
     return {indicator: counts.get(indicator, 0) for indicator in INDICATORS}
 
 
-def _visible_districts(user: AbstractBaseUser | AnonymousUser) -> set[int] | None:
-    """District ids the user reads enterprises in; None for province-wide readers."""
-    access = access_for(user)
-    if access.province_wide:
-        return None
-    if access.role is None:
-        return set()
-    if access.district_id is not None:
-        return {access.district_id}
-    return set(
-        Enterprise.objects.for_user(user).order_by().values_list("district", flat=True).distinct()
-    )
-
-
 def pipeline_figures(
     *,
     year: int,
@@ -124,8 +101,8 @@ def pipeline_figures(
     (a union's, for `new_unions`).
     """
     province, districts = province_units()
-    narrowing_members = _enterprise_filter("union__enterprise__", ownership, zone)
-    narrowing_unions = _enterprise_filter("enterprise__", ownership, zone)
+    narrowing_members = narrowing_q(ownership=ownership, zone=zone, prefix="union__enterprise__")
+    narrowing_unions = narrowing_q(ownership=ownership, zone=zone, prefix="enterprise__")
     all_counts = _counts_by_district(
         Member.objects.all(),
         GrassrootsUnion.objects.all(),
@@ -133,7 +110,7 @@ def pipeline_figures(
         narrowing_members=narrowing_members,
         narrowing_unions=narrowing_unions,
     )
-    visible = _visible_districts(user) if user is not None else None
+    visible = access_for(user).read_district_ids if user is not None else None
     if visible is None:
         scoped_counts = all_counts
     else:

@@ -33,12 +33,11 @@ from unions.access.roles import (
 )
 from unions.access.scope import (
     NOTHING,
+    UNSCOPED,
     Access,
     ScopedQuerySet,
+    ScopePaths,
     access_for,
-    assignable_filter,
-    scope_filter,
-    write_filter,
 )
 
 __all__ = [
@@ -59,17 +58,16 @@ __all__ = [
     "VIEWER_ROLES",
     "ZONE_STAFF",
     "Access",
+    "ScopePaths",
     "ScopedQuerySet",
+    "UNSCOPED",
     "access_for",
-    "assignable_filter",
     "create_all_permissions",
     "is_admin_only",
     "mask_national_id",
     "national_id_for",
     "role_permissions",
     "role_required",
-    "scope_filter",
     "sync_role_groups",
     "sync_roles_after_migrate",
-    "write_filter",
 ]

@@ -10,15 +10,14 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from unions.access.scope import ScopedQuerySet, access_for
+from unions.access.scope import ScopedQuerySet, ScopePaths, access_for
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
 
 class StaffScopeQuerySet(ScopedQuerySet):
-    district_path = "district"
-    managing_union_path = "upper_union"
+    scope_paths = ScopePaths(district="district", managing_union="upper_union")
 
 
 class StaffScope(models.Model):

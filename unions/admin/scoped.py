@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
-from unions.access import access_for, assignable_filter, mask_national_id
+from unions.access import access_for, mask_national_id
 from unions.access.auditing import READ_LOGGED_MODELS, log_shown_page
 from unions.admin.paginators import EstimatedCountPaginator
 from unions.territory.models import ReferenceQuerySet
@@ -39,7 +39,7 @@ def scoped_choices(request: HttpRequest, related_model: type[Model]) -> QuerySet
     """The rows a form may offer for a foreign key to `related_model`, or None for Django's.
 
     Writers are offered what they may write (for reference data: what they may assign, see
-    `unions.access.assignable_filter`); everyone else what they read.
+    `Access.assignable_q`); everyone else what they read.
     """
     user = request.user
     access = access_for(user)
@@ -52,7 +52,7 @@ def scoped_choices(request: HttpRequest, related_model: type[Model]) -> QuerySet
     if not access.can_write:
         return readable
     if isinstance(readable, ReferenceQuerySet):
-        return readable.filter(assignable_filter(user, related_model))
+        return readable.filter(access.assignable_q(related_model._meta.label_lower))
     return manager.writable_by(user)
 
 

@@ -16,11 +16,18 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
-from unions.access import access_for, scope_filter
-from unions.enterprises.models import Enterprise, GrassrootsUnion
+from unions.access import access_for
+from unions.enterprises.models import (
+    ENTERPRISE_SCOPE,
+    Enterprise,
+    GrassrootsUnion,
+    eligible_q,
+    has_active_union,
+    narrowing_q,
+)
 from unions.territory.models import AdministrativeUnit
 
 if TYPE_CHECKING:
@@ -56,12 +63,12 @@ def coverage_figures(
     district_ids = [unit.pk for unit in districts]
     scope = _Scope(user)
     enterprise_counts = _enterprise_counts(
-        district_ids, as_of, threshold, _narrowing(ownership=ownership, zone=zone), scope
+        district_ids, as_of, threshold, narrowing_q(ownership=ownership, zone=zone), scope
     )
     union_counts = _union_counts(
         district_ids,
         as_of,
-        _narrowing(ownership=ownership, zone=zone, prefix="enterprise__"),
+        narrowing_q(ownership=ownership, zone=zone, prefix="enterprise__"),
         scope,
     )
 
@@ -117,14 +124,14 @@ def province_units() -> tuple[AdministrativeUnit, list[AdministrativeUnit]]:
 
 
 class _Scope:
-    """Which districts a user's figures list, and whether their counts are narrowed to the user."""
+    """Which districts a user's figures list, and whether their counts are narrowed to the user
+    (the user's `Access`; None is an operator, who reads everything)."""
 
     def __init__(self, user: User | None):
-        access = access_for(user) if user is not None else None
-        self.province_wide = access is None or access.province_wide
-        self.nobody = access is not None and access.role is None
-        self.district_id = access.district_id if access is not None else None
-        self.user = user
+        self.access = access_for(user) if user is not None else None
+        self.province_wide = self.access is None or self.access.province_wide
+        self.nobody = self.access is not None and self.access.role is None
+        self.district_id = self.access.district_id if self.access is not None else None
 
     def lists(self, district_id: int, counts: dict[str, int]) -> bool:
         if self.province_wide:
@@ -141,27 +148,15 @@ class _Scope:
 
     def filter(self, prefix: str = "") -> Q:
         """The user's read scope as seen from a row `prefix` away from its enterprise."""
-        return scope_filter(self.user, f"{prefix}district_id", f"{prefix}managing_union_id")
-
-
-def _narrowing(*, ownership: str | None, zone: int | None, prefix: str = "") -> Q:
-    narrow = Q()
-    if ownership:
-        narrow &= Q(**{f"{prefix}ownership": ownership})
-    if zone:
-        narrow &= Q(**{f"{prefix}industrial_zone_id": zone})
-    return narrow
+        return self.access.read_q(ENTERPRISE_SCOPE.under(prefix))
 
 
 def _enterprise_counts(
     district_ids: list[int], as_of: datetime.date, threshold: int, narrow: Q, scope: _Scope
 ) -> dict[int, dict[str, int]]:
     """Eligible and covered enterprises per district: one grouped query."""
-    eligible = Q(narrow, status=Enterprise.Status.ACTIVE, workers__gte=threshold)
-    covered = Q(
-        eligible,
-        Exists(GrassrootsUnion.objects.active(as_of).filter(enterprise=OuterRef("pk"))),
-    )
+    eligible = Q(narrow, eligible_q(threshold))
+    covered = Q(eligible, has_active_union(as_of))
     aggregates = {
         "eligible": Count("pk", filter=eligible),
         "with_union": Count("pk", filter=covered),

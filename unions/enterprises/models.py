@@ -12,40 +12,67 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from unions.access.scope import ScopedQuerySet
+from unions.access.scope import ScopedQuerySet, ScopePaths
 from unions.importing.models import ImportBatch
 from unions.organisations.models import UpperUnion
 from unions.records import ImportedRecord
 from unions.territory.models import AdministrativeUnit, IndustrialZone
 
+# Every scoped row of the app leads to an enterprise: its district and its managing union.
+ENTERPRISE_SCOPE = ScopePaths(district="district", managing_union="managing_union")
+
+
+# The figures' rules, each one `Q` that querysets, figures, exports and the admin share.
+# `prefix` leads from the row filtered to the enterprise or union the rule is about.
+
+
+def eligible_q(threshold: int | None = None, prefix: str = "") -> Q:
+    """Active enterprises with a known headcount at or over the union threshold (IMPORT.md)."""
+    if threshold is None:
+        threshold = settings.UNION_THRESHOLD
+    return Q(**{f"{prefix}status": Enterprise.Status.ACTIVE, f"{prefix}workers__gte": threshold})
+
+
+def active_union_q(on: datetime.date | None = None, prefix: str = "") -> Q:
+    """Unions founded on or before the date and not dissolved on or before it (today)."""
+    on = on or timezone.localdate()
+    return Q(**{f"{prefix}founded_on__lte": on}) & ~Q(**{f"{prefix}dissolved_on__lte": on})
+
+
+def narrowing_q(*, ownership: str | None = None, zone: int | None = None, prefix: str = "") -> Q:
+    """The dashboards' filters: enterprises of an ownership and of an industrial zone."""
+    narrow = Q()
+    if ownership:
+        narrow &= Q(**{f"{prefix}ownership": ownership})
+    if zone:
+        narrow &= Q(**{f"{prefix}industrial_zone_id": getattr(zone, "pk", zone)})
+    return narrow
+
+
+def has_active_union(on: datetime.date | None = None) -> Exists:
+    """Whether the enterprise of the outer query has a union active on the date."""
+    unions = GrassrootsUnion.objects.filter(active_union_q(on), enterprise=OuterRef("pk"))
+    return Exists(unions)
+
 
 class EnterpriseQuerySet(ScopedQuerySet):
-    district_path = "district"
-    managing_union_path = "managing_union"
+    scope_paths = ENTERPRISE_SCOPE
 
     def active(self) -> EnterpriseQuerySet:
         return self.filter(status=Enterprise.Status.ACTIVE)
 
     def eligible(self, threshold: int | None = None) -> EnterpriseQuerySet:
         """Active enterprises with a known headcount at or over the union threshold."""
-        if threshold is None:
-            threshold = settings.UNION_THRESHOLD
-        return self.active().filter(workers__gte=threshold)
+        return self.filter(eligible_q(threshold))
 
     def with_active_union(self, on: datetime.date | None = None) -> EnterpriseQuerySet:
-        return self.filter(
-            Exists(GrassrootsUnion.objects.active(on).filter(enterprise=OuterRef("pk")))
-        )
+        return self.filter(has_active_union(on))
 
     def without_active_union(self, on: datetime.date | None = None) -> EnterpriseQuerySet:
-        return self.exclude(
-            Exists(GrassrootsUnion.objects.active(on).filter(enterprise=OuterRef("pk")))
-        )
+        return self.exclude(has_active_union(on))
 
     def annotate_has_union(self, on: datetime.date | None = None) -> EnterpriseQuerySet:
-        return self.annotate(
-            has_union=Exists(GrassrootsUnion.objects.active(on).filter(enterprise=OuterRef("pk")))
-        )
+        return self.annotate(has_union=has_active_union(on))
 
     def for_gap_list(
         self, threshold: int | None = None, on: datetime.date | None = None
@@ -207,8 +234,7 @@ def default_managing_union(
 
 
 class HeadcountQuerySet(ScopedQuerySet):
-    district_path = "enterprise__district"
-    managing_union_path = "enterprise__managing_union"
+    scope_paths = ENTERPRISE_SCOPE.under("enterprise__")
 
 
 class Headcount(models.Model):
@@ -251,13 +277,11 @@ class Headcount(models.Model):
 
 
 class GrassrootsUnionQuerySet(ScopedQuerySet):
-    district_path = "enterprise__district"
-    managing_union_path = "enterprise__managing_union"
+    scope_paths = ENTERPRISE_SCOPE.under("enterprise__")
 
     def active(self, on: datetime.date | None = None) -> GrassrootsUnionQuerySet:
         """Founded on or before the date and not dissolved on or before it (today by default)."""
-        on = on or timezone.localdate()
-        return self.filter(founded_on__lte=on).exclude(dissolved_on__lte=on)
+        return self.filter(active_union_q(on))
 
 
 class GrassrootsUnion(ImportedRecord):

@@ -94,7 +94,6 @@ from unions.importing.engine import (
     register,
     run_import,
     specs,
-    writable_unions,
 )
 from unions.importing.lookups import Territory, UpperUnions
 from unions.importing.reading import Column, FileError, Layout, list_sheets, open_table
@@ -141,5 +140,4 @@ __all__ = [
     "safe_cell",
     "specs",
     "template_workbook",
-    "writable_unions",
 ]

@@ -26,11 +26,10 @@ from django.db import DatabaseError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from unions.access import ZONE_STAFF, access_for
+from unions.access import access_for
 from unions.importing.cells import CellError, cell_text, is_empty
 from unions.importing.models import ImportBatch
 from unions.importing.reading import Column, FileError, Layout, open_table
-from unions.organisations.models import UpperUnion
 from unions.text import starts_with_total_word
 
 if TYPE_CHECKING:
@@ -476,30 +475,6 @@ class AbortImport(Exception):
         self.message = message
 
 
-def writable_unions(user: AbstractBaseUser | None) -> frozenset[int] | None:
-    """The upper unions whose enterprises ``user`` may write; None when unrestricted.
-
-    The same rule as ``unions.access.write_filter`` on ``managing_union``, as a set of ids, so
-    that each row is checked without a query.
-    """
-    if user is None:
-        return None
-    access = access_for(user)
-    if not access.can_write:
-        return frozenset()
-    if access.is_province_admin:
-        return None
-    if access.role == ZONE_STAFF:
-        return frozenset({access.upper_union_id}) if access.upper_union_id else frozenset()
-    if access.district_id is None:
-        return frozenset()
-    return frozenset(
-        UpperUnion.objects.filter(
-            kind=UpperUnion.Kind.DISTRICT_FEDERATION, district_id=access.district_id
-        ).values_list("id", flat=True)
-    )
-
-
 def file_sha256(path: Path) -> str:
     digest = hashlib.sha256()
     try:
@@ -604,7 +579,7 @@ def run_import(
         batch=batch if not dry_run else None,
         now=now,
         today=timezone.localdate(now),
-        writable_unions=writable_unions(user),
+        writable_unions=access_for(user).writable_unions if user is not None else None,
     )
     try:
         with _long_lived_objects_frozen():

@@ -7,14 +7,13 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from unions.access.scope import ScopedQuerySet
+from unions.access.scope import ScopedQuerySet, ScopePaths
 from unions.organisations.models import UpperUnion
 from unions.territory.models import AdministrativeUnit
 
 
 class ImportBatchQuerySet(ScopedQuerySet):
-    district_path = "district"
-    managing_union_path = "upper_union"
+    scope_paths = ScopePaths(district="district", managing_union="upper_union")
 
 
 class ImportBatch(models.Model):

@@ -11,13 +11,12 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from unions.access.scope import ScopedQuerySet
-from unions.enterprises.models import GrassrootsUnion
+from unions.enterprises.models import ENTERPRISE_SCOPE, GrassrootsUnion
 from unions.records import ImportedRecord
 
 
 class MemberQuerySet(ScopedQuerySet):
-    district_path = "union__enterprise__district"
-    managing_union_path = "union__enterprise__managing_union"
+    scope_paths = ENTERPRISE_SCOPE.under("union__enterprise__")
 
 
 class Member(ImportedRecord):
