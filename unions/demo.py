@@ -28,6 +28,7 @@ from unions import access
 from unions.enterprises.models import Enterprise, GrassrootsUnion, Headcount
 from unions.importing.writing import insert_history, quote
 from unions.members.models import Member
+from unions.organisations.managing import ManagingUnions
 from unions.organisations.models import UpperUnion
 from unions.staff import create_staff
 from unions.taxcode import make_tax_code
@@ -250,12 +251,15 @@ class Territory:
     def province_short(self) -> str:
         return self.short_names[self.province.pk]
 
+    managing: ManagingUnions = field(default_factory=ManagingUnions)
+    unions_by_id: dict[int, UpperUnion] = field(default_factory=dict)
+
     def managing_union(self, district_id: int, zone: IndustrialZone | None) -> UpperUnion:
-        """`unions.models.default_managing_union`, from dicts instead of a query per row."""
-        if zone is not None and zone.kind == IndustrialZone.Kind.INDUSTRIAL_PARK:
-            if self.zone_union is not None:
-                return self.zone_union
-        return self.federations[district_id]
+        """The union that manages an enterprise of that district and zone (`ManagingUnions`)."""
+        zone_id = zone.pk if zone is not None else None
+        return self.unions_by_id[
+            self.managing.for_enterprise(district_id=district_id, zone_id=zone_id)
+        ]
 
 
 def load_territory() -> Territory:
@@ -291,6 +295,8 @@ def load_territory() -> Territory:
         federations=federations,
         zone_union=zone_union,
         short_names=short_names,
+        managing=ManagingUnions.load(),
+        unions_by_id={union.pk: union for union in UpperUnion.objects.all()},
     )
 
 

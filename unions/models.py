@@ -10,7 +10,6 @@ from unions.enterprises.models import (
     Enterprise,
     GrassrootsUnion,
     Headcount,
-    default_managing_union,
 )
 from unions.importing.models import ImportBatch
 from unions.members.models import Member
@@ -34,5 +33,4 @@ __all__ = [
     "StaffScope",
     "UnitAlias",
     "UpperUnion",
-    "default_managing_union",
 ]

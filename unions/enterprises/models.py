@@ -14,6 +14,7 @@ from simple_history.models import HistoricalRecords
 
 from unions.access.scope import ScopedQuerySet, ScopePaths
 from unions.importing.models import ImportBatch
+from unions.organisations.managing import ManagingUnions
 from unions.organisations.models import UpperUnion
 from unions.records import ImportedRecord
 from unions.territory.models import AdministrativeUnit, IndustrialZone
@@ -211,26 +212,13 @@ class Enterprise(ImportedRecord):
 
     def save(self, *args, **kwargs) -> None:
         if self.managing_union_id is None:
-            self.managing_union = default_managing_union(
-                district_id=self.district_id, industrial_zone=self.industrial_zone
+            self.managing_union_id = ManagingUnions.load().for_enterprise(
+                district_id=self.district_id, zone_id=self.industrial_zone_id
             )
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("admin:unions_enterprise_change", args=[self.pk])
-
-
-def default_managing_union(
-    *, district_id: int | None, industrial_zone: IndustrialZone | None
-) -> UpperUnion | None:
-    """The zone union for an enterprise inside an industrial park, else its district federation."""
-    if industrial_zone is not None and industrial_zone.kind == IndustrialZone.Kind.INDUSTRIAL_PARK:
-        zone_union = UpperUnion.objects.filter(kind=UpperUnion.Kind.INDUSTRIAL_ZONE).first()
-        if zone_union is not None:
-            return zone_union
-    return UpperUnion.objects.filter(
-        kind=UpperUnion.Kind.DISTRICT_FEDERATION, district_id=district_id
-    ).first()
 
 
 class HeadcountQuerySet(ScopedQuerySet):

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from unions.importing.cells import CellError, cell_text
+from unions.organisations.managing import ManagingUnions
 from unions.organisations.models import UpperUnion
 from unions.territory.models import AdministrativeUnit, IndustrialZone, UnitAlias
 from unions.text import (
@@ -134,16 +135,21 @@ class Territory:
             self.zone_names[pk] = name
             self.zone_kinds[pk] = kind
 
-        self.federations: dict[int, int] = {}
-        self.zone_union_id: int | None = None
         self.union_names: dict[int, str] = {}
-        unions = UpperUnion.objects.order_by("id").values_list("id", "kind", "district_id", "name")
-        for pk, kind, district_id, name in unions:
+        unions = []
+        for pk, kind, district_id, name in UpperUnion.objects.order_by("id").values_list(
+            "id", "kind", "district_id", "name"
+        ):
             self.union_names[pk] = name
-            if kind == UpperUnion.Kind.DISTRICT_FEDERATION and district_id:
-                self.federations.setdefault(district_id, pk)
-            elif kind == UpperUnion.Kind.INDUSTRIAL_ZONE and self.zone_union_id is None:
-                self.zone_union_id = pk
+            unions.append((pk, kind, district_id))
+        parks = [
+            pk
+            for pk, kind in self.zone_kinds.items()
+            if kind == IndustrialZone.Kind.INDUSTRIAL_PARK
+        ]
+        self.managing = ManagingUnions.from_rows(unions, parks)
+        self.federations = self.managing.federations
+        self.zone_union_id = self.managing.zone_union_id
 
         self._district_cache: dict[object, DistrictMatch | CellError] = {}
         self._commune_cache: dict[tuple[int, object], tuple[int | None, int | None]] = {}
@@ -238,17 +244,8 @@ class Territory:
         return zone_id
 
     def managing_union(self, district_id: int, zone_id: int | None) -> int | None:
-        """What `Enterprise.save` would pick: the zone union inside a KCN, else the federation.
-
-        Mirrors `unions.models.default_managing_union` without a query per row.
-        """
-        if (
-            zone_id is not None
-            and self.zone_kinds.get(zone_id) == IndustrialZone.Kind.INDUSTRIAL_PARK
-            and self.zone_union_id is not None
-        ):
-            return self.zone_union_id
-        return self.federations.get(district_id)
+        """The union that manages an enterprise of that district and zone (`ManagingUnions`)."""
+        return self.managing.for_enterprise(district_id=district_id, zone_id=zone_id)
 
 
 class UpperUnions:
