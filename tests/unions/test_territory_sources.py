@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from unions import unit_sources
-from unions.unit_sources import (
+from unions.territory import sources as unit_sources
+from unions.territory.sources import (
     ProvinceNotCurrent,
     ProvinceRef,
     UnknownProvince,
@@ -381,7 +381,7 @@ def test_zones_current_communes_are_derived_through_the_crosswalk():
 
 
 def test_zones_cover_both_predecessors_and_keep_the_names_stored_today():
-    from unions.territory import EXTRAS
+    from unions.territory.loading import EXTRAS
 
     zones = industrial_zones("24")
     by_name = {zone.name: zone for zone in zones}
@@ -406,7 +406,7 @@ def test_a_province_without_zones_in_the_file_has_none():
 def test_reading_the_units_imports_neither_django_nor_the_packages_geocoder():
     code = (
         "import sys\n"
-        "from unions.unit_sources import crosswalk, current_province\n"
+        "from unions.territory.sources import crosswalk, current_province\n"
         "assert len(current_province('24').communes) == 99 and crosswalk('24')\n"
         "loaded = {'django', 'shapely', 'geopy', 'numpy', 'vietnamadminunits'} & set(sys.modules)\n"
         "print(sorted(loaded))\n"

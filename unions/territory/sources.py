@@ -220,7 +220,7 @@ class Link:
 
 @dataclass(frozen=True)
 class ZoneData:
-    """An industrial park (kcn) or cluster (ccn) from `unions/data/industrial_zones.json`.
+    """An industrial park (kcn) or cluster (ccn) from `unions/territory/data/industrial_zones.json`.
 
     The former commune is where the zone lay on 30/6/2025 (the one its address names, where it
     spans several); the current commune is that commune's default successor in the crosswalk.
