@@ -45,17 +45,19 @@ ACCOUNT_PAGES = frozenset({"logout", "password_change", "password_change_done", 
 
 
 def lockout_response(request: HttpRequest, original_response=None, credentials=None):
-    """django-axes' answer while an account is locked: a page saying for how long (429)."""
+    """django-axes' answer while an account or an address is locked: for how long (429)."""
     from axes.helpers import get_cool_off
+
+    from unions.login_limits import ADDRESS_THROTTLED
 
     cool_off = get_cool_off(request)
     minutes = max(1, round(cool_off.total_seconds() / 60)) if cool_off else 0
-    return TemplateResponse(
-        request,
-        "admin/lockout.html",
-        {"minutes": minutes, "title": gettext("Sign-in paused")},
-        status=429,
-    ).render()
+    context = {
+        "minutes": minutes,
+        "title": gettext("Sign-in paused"),
+        "by_address": getattr(request, ADDRESS_THROTTLED, False),
+    }
+    return TemplateResponse(request, "admin/lockout.html", context, status=429).render()
 
 
 class OTPState(Enum):

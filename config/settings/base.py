@@ -147,16 +147,26 @@ DECISION_DEADLINE_WORKING_DAYS = env.int("DECISION_DEADLINE_WORKING_DAYS", defau
 CEREMONY_DEADLINE_WORKING_DAYS = env.int("CEREMONY_DEADLINE_WORKING_DAYS", default=30)
 RECOGNITION_DEADLINE_WORKING_DAYS = env.int("RECOGNITION_DEADLINE_WORKING_DAYS", default=30)
 
-# Login protection.
+# Login protection (unions.login_limits). Wrong passwords count per username AND address: ten
+# from one address lock that account there for the cool-off, and nowhere else, so a stranger
+# cannot lock the provincial admin out of their own office. Then a limit per address, whatever
+# the usernames, stops one machine trying a few passwords on many accounts. A district office
+# shares one public address: one person's typos add at most 10 to it (their own lock stops the
+# count), so 30 takes three people locked out, or a training room of fifteen each mistyping
+# twice, within the same quarter of an hour; a sprayer gets at most 30 guesses per cool-off.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=10)
+AXES_ADDRESS_FAILURE_LIMIT = env.int("AXES_ADDRESS_FAILURE_LIMIT", default=30)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.25)  # hours; never a permanent lock
-AXES_RESET_ON_SUCCESS = True
+AXES_RESET_ON_SUCCESS = True  # a successful sign-in clears that pair's count
 # The lock lasts the cool-off from the last counted failure; tries while locked do not extend it.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_CALLABLE = "unions.admin_site.lockout_response"
-# By account, not by address: a whole district office shares one public IP behind its router.
-AXES_LOCKOUT_PARAMETERS = ["username"]
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_HANDLER = "unions.login_limits.AddressLimitHandler"
+AXES_CLIENT_IP_CALLABLE = "unions.login_limits.client_ip_address"
+# The header a reverse proxy puts the client's address in (X-Real-IP behind docs/deploy.md's
+# nginx); empty to use the connection's own address (runserver, tests).
+CLIENT_IP_HEADER = env("CLIENT_IP_HEADER", default="")
 OTP_REQUIRED_FOR_PROVINCE_ADMINS = env.bool("OTP_REQUIRED_FOR_PROVINCE_ADMINS", default=False)
 OTP_TOTP_ISSUER = "LĐLĐ"
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=30 * 60)

@@ -14,6 +14,9 @@ SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+# nginx (docs/deploy.md) overwrites X-Real-IP with the client's address, and gunicorn listens on
+# 127.0.0.1 only: sign-in limits by address need the client's, not the proxy's.
+CLIENT_IP_HEADER = env("CLIENT_IP_HEADER", default="X-Real-IP")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
