@@ -255,6 +255,12 @@ class ProtectedAdminSite(admin.AdminSite):
 
         return inner
 
+    def password_change(self, request: HttpRequest, extra_context=None) -> HttpResponse:
+        from unions.password_change import password_change_view
+
+        # Django's view with a form that limits guesses of the current password.
+        return password_change_view(self, request, extra_context)
+
     def autocomplete_view(self, request: HttpRequest) -> HttpResponse:
         return ScopedAutocompleteJsonView.as_view(admin_site=self)(request)
 

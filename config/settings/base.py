@@ -167,6 +167,10 @@ AXES_CLIENT_IP_CALLABLE = "unions.login_limits.client_ip_address"
 # The header a reverse proxy puts the client's address in (X-Real-IP behind docs/deploy.md's
 # nginx); empty to use the connection's own address (runserver, tests).
 CLIENT_IP_HEADER = env("CLIENT_IP_HEADER", default="")
+# The password-change form: after 5 wrong current passwords within 15 minutes the session is
+# signed out and the form closed for that user until 15 minutes after the last one.
+PASSWORD_CHANGE_FAILURE_LIMIT = env.int("PASSWORD_CHANGE_FAILURE_LIMIT", default=5)
+PASSWORD_CHANGE_COOLOFF_MINUTES = env.int("PASSWORD_CHANGE_COOLOFF_MINUTES", default=15)
 OTP_REQUIRED_FOR_PROVINCE_ADMINS = env.bool("OTP_REQUIRED_FOR_PROVINCE_ADMINS", default=False)
 OTP_TOTP_ISSUER = "LĐLĐ"
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=30 * 60)
