@@ -185,6 +185,7 @@ ADMIN_ONLY_MODELS = {
     "unions.staffscope",
     "unions.readlog",
     "unions.passwordchangefailures",
+    "unions.secondfactorenrolment",
 }
 # Staff read these and provincial admins keep them: territory, upper unions and targets.
 REFERENCE_MODELS = {

@@ -13,7 +13,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from unions.account_models import PasswordChangeFailures  # noqa: F401  (registered with the app)
+from unions.account_models import (  # noqa: F401  (defined apart, registered with this app)
+    PasswordChangeFailures,
+    SecondFactorEnrolment,
+)
 from unions.text import clean_text, fold
 
 if TYPE_CHECKING:

@@ -171,7 +171,12 @@ CLIENT_IP_HEADER = env("CLIENT_IP_HEADER", default="")
 # signed out and the form closed for that user until 15 minutes after the last one.
 PASSWORD_CHANGE_FAILURE_LIMIT = env.int("PASSWORD_CHANGE_FAILURE_LIMIT", default=5)
 PASSWORD_CHANGE_COOLOFF_MINUTES = env.int("PASSWORD_CHANGE_COOLOFF_MINUTES", default=15)
+# The second factor (TOTP). Production requires it of provincial admins (production.py);
+# development and the demo leave it optional. Nobody sets up a device without a one-time code
+# a provincial admin issues (unions.second_factor), so a stolen password alone never does.
 OTP_REQUIRED_FOR_PROVINCE_ADMINS = env.bool("OTP_REQUIRED_FOR_PROVINCE_ADMINS", default=False)
+OTP_ENROLMENT_VALID_HOURS = env.int("OTP_ENROLMENT_VALID_HOURS", default=72)  # over a weekend
+OTP_ENROLMENT_MAX_WRONG_CODES = 5  # wrong set-up codes typed before the code is void
 OTP_TOTP_ISSUER = "LĐLĐ"
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=30 * 60)
 SESSION_SAVE_EVERY_REQUEST = True  # the age counts from the last request: an idle timeout

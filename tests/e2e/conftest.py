@@ -78,13 +78,13 @@ def page(browser, live_server, units, csp_violations):
     )
     page = context.new_page()
     page.set_default_timeout(15_000)
-    page.on("console", lambda message: _note_csp_violation(message, page.url, csp_violations))
+    page.on("console", lambda message: note_csp_violation(message, page.url, csp_violations))
     yield page
     context.close()
     assert not csp_violations, "\n".join(csp_violations)
 
 
-def _note_csp_violation(message, url: str, violations: list[str]) -> None:
+def note_csp_violation(message, url: str, violations: list[str]) -> None:
     # Chromium reports each refusal as a console error naming the Content Security Policy.
     if message.type == "error" and "Content Security Policy" in message.text:
         violations.append(f"{url}: {message.text}")
