@@ -4,6 +4,7 @@ Each model lives in the package of its concern (docs/architecture.md); import fr
 code. This module only collects them.
 """
 
+from unions.access.account_models import PasswordChangeFailures, SecondFactorEnrolment
 from unions.access.models import ReadLog, StaffScope
 from unions.access.scope import ScopedQuerySet
 from unions.enterprises.models import (
@@ -27,9 +28,11 @@ __all__ = [
     "ImportedRecord",
     "IndustrialZone",
     "Member",
+    "PasswordChangeFailures",
     "ReadLog",
     "ReferenceQuerySet",
     "ScopedQuerySet",
+    "SecondFactorEnrolment",
     "StaffScope",
     "UnitAlias",
     "UpperUnion",

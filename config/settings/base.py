@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -30,6 +31,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "csp",
     "import_export",
     "simple_history",
     "axes",
@@ -43,7 +45,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "whitenoise_placeholder",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -56,7 +58,6 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
-MIDDLEWARE.remove("whitenoise_placeholder")
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
@@ -146,21 +147,60 @@ DECISION_DEADLINE_WORKING_DAYS = env.int("DECISION_DEADLINE_WORKING_DAYS", defau
 CEREMONY_DEADLINE_WORKING_DAYS = env.int("CEREMONY_DEADLINE_WORKING_DAYS", default=30)
 RECOGNITION_DEADLINE_WORKING_DAYS = env.int("RECOGNITION_DEADLINE_WORKING_DAYS", default=30)
 
-# Login protection.
+# Login protection (unions.web.login_limits). Wrong passwords count per username AND address: ten
+# from one address lock that account there for the cool-off, and nowhere else, so a stranger
+# cannot lock the provincial admin out of their own office. Then a limit per address, whatever
+# the usernames, stops one machine trying a few passwords on many accounts. A district office
+# shares one public address: one person's typos add at most 10 to it (their own lock stops the
+# count), so 30 takes three people locked out, or a training room of fifteen each mistyping
+# twice, within the same quarter of an hour; a sprayer gets at most 30 guesses per cool-off.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=10)
+AXES_ADDRESS_FAILURE_LIMIT = env.int("AXES_ADDRESS_FAILURE_LIMIT", default=30)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.25)  # hours; never a permanent lock
-AXES_RESET_ON_SUCCESS = True
+AXES_RESET_ON_SUCCESS = True  # a successful sign-in clears that pair's count
 # The lock lasts the cool-off from the last counted failure; tries while locked do not extend it.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_CALLABLE = "unions.web.site.lockout_response"
-# By account, not by address: a whole district office shares one public IP behind its router.
-AXES_LOCKOUT_PARAMETERS = ["username"]
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_HANDLER = "unions.web.login_limits.AddressLimitHandler"
+AXES_CLIENT_IP_CALLABLE = "unions.web.login_limits.client_ip_address"
+# The header a reverse proxy puts the client's address in (X-Real-IP behind docs/deploy.md's
+# nginx); empty to use the connection's own address (runserver, tests).
+CLIENT_IP_HEADER = env("CLIENT_IP_HEADER", default="")
+# The password-change form: after 5 wrong current passwords within 15 minutes the session is
+# signed out and the form closed for that user until 15 minutes after the last one.
+PASSWORD_CHANGE_FAILURE_LIMIT = env.int("PASSWORD_CHANGE_FAILURE_LIMIT", default=5)
+PASSWORD_CHANGE_COOLOFF_MINUTES = env.int("PASSWORD_CHANGE_COOLOFF_MINUTES", default=15)
+# The second factor (TOTP). Production requires it of provincial admins (production.py);
+# development and the demo leave it optional. Nobody sets up a device without a one-time code
+# a provincial admin issues (unions.access.second_factor), so a stolen password alone never does.
 OTP_REQUIRED_FOR_PROVINCE_ADMINS = env.bool("OTP_REQUIRED_FOR_PROVINCE_ADMINS", default=False)
+OTP_ENROLMENT_VALID_HOURS = env.int("OTP_ENROLMENT_VALID_HOURS", default=72)  # over a weekend
+OTP_ENROLMENT_MAX_WRONG_CODES = 5  # wrong set-up codes typed before the code is void
 OTP_TOTP_ISSUER = "LĐLĐ"
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=30 * 60)
 SESSION_SAVE_EVERY_REQUEST = True  # the age counts from the last request: an idle timeout
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+# Content-Security-Policy, enforced (not report-only) in every environment, tests included: the
+# browser runs only this site's own script files. No inline <script> and no onclick= in any
+# template (data reaches scripts through json_script or data- attributes), and no style=
+# attribute either (a bar's length is an SVG attribute). Chart.js sizes its canvas through
+# element.style, the CSSOM, which style-src does not govern; so do the admin's widgets.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],  # as X-Frame-Options DENY, for browsers that prefer this
+        "base-uri": [NONE],
+        "object-src": [NONE],
+    },
+}
 
 TASKS = {
     "default": {

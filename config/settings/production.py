@@ -14,6 +14,12 @@ SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+# nginx (docs/deploy.md) overwrites X-Real-IP with the client's address, and gunicorn listens on
+# 127.0.0.1 only: sign-in limits by address need the client's, not the proxy's.
+CLIENT_IP_HEADER = env("CLIENT_IP_HEADER", default="X-Real-IP")
+# Provincial admins sign in with a second factor, set up with a code another admin (or
+# `create_staff --issue-otp-code` on the server) issues them.
+OTP_REQUIRED_FOR_PROVINCE_ADMINS = env.bool("OTP_REQUIRED_FOR_PROVINCE_ADMINS", default=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import importlib
+import sys
+
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.test import RequestFactory
@@ -50,3 +53,14 @@ def request_as():
         return request
 
     return build
+
+
+@pytest.fixture
+def production_settings(monkeypatch):
+    """config.settings.production as a deployment with only the required variables loads it."""
+    monkeypatch.setenv("SECRET_KEY", "a-production-like-secret-key-" + "x" * 40)
+    for name in ("CLIENT_IP_HEADER", "OTP_REQUIRED_FOR_PROVINCE_ADMINS"):
+        monkeypatch.delenv(name, raising=False)
+    sys.modules.pop("config.settings.production", None)
+    yield importlib.import_module("config.settings.production")
+    sys.modules.pop("config.settings.production", None)

@@ -1,4 +1,8 @@
-"""Login protection: lockout with a finite cool-off, the optional second factor, idle expiry."""
+"""Login protection: lockout with a finite cool-off, the second factor, idle expiry.
+
+The limits by address are in test_login_limits.py, setting up a device in
+test_second_factor_enrolment.py.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +16,7 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from unions import access
+from unions.access.second_factor import issue_enrolment
 
 pytestmark = pytest.mark.django_db
 
@@ -128,14 +133,18 @@ def otp_required(settings):
 def test_provincial_admins_without_a_device_are_sent_to_set_one_up(
     client, province_admin, otp_required
 ):
+    issued = issue_enrolment(user=province_admin)  # as another admin would
     with time_machine.travel(START, tick=False) as traveller:
         assert sign_in(client, province_admin.username, PASSWORD).status_code == 302
         response = client.get(reverse("admin:unions_member_changelist"))
         assert response.status_code == 302
         assert response["Location"] == reverse("admin:otp_setup")
 
+        # The set-up page asks for the set-up code before it shows any key.
         page = client.get(reverse("admin:otp_setup"))
-        assert page.status_code == 200
+        assert page.status_code == 200 and "secret" not in page.context
+        client.post(reverse("admin:otp_setup"), {"code": issued.code})
+        page = client.get(reverse("admin:otp_setup"))
         device = TOTPDevice.objects.get(user=province_admin, confirmed=False)
         assert page.context["secret"]
 
@@ -162,12 +171,14 @@ def test_without_the_setting_provincial_admins_need_no_device(client, province_a
     assert signed_in(client)
 
 
-def test_any_staff_user_may_turn_on_the_second_factor(client, party_viewer):
+def test_any_staff_user_given_a_set_up_code_may_turn_on_the_second_factor(client, party_viewer):
+    issued = issue_enrolment(user=party_viewer)
     client.force_login(party_viewer)
+    # A viewer's POSTs here are allowed: they change only their own account.
+    client.post(reverse("admin:otp_setup"), {"code": issued.code})
     page = client.get(reverse("admin:otp_setup"))
     device = TOTPDevice.objects.get(user=party_viewer)
     with time_machine.travel(START + datetime.timedelta(minutes=5), tick=False):
-        # A viewer's POST here is allowed: it changes only their own account.
         response = client.post(reverse("admin:otp_setup"), {"token": current_token(device)})
     assert page.status_code == 200 and response.status_code == 302
     device.refresh_from_db()

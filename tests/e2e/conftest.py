@@ -62,7 +62,14 @@ def units(transactional_db):
 
 
 @pytest.fixture
-def page(browser, live_server, units):
+def csp_violations():
+    """What the browser refused under the Content-Security-Policy during the test."""
+    return []
+
+
+@pytest.fixture
+def page(browser, live_server, units, csp_violations):
+    """A browser tab; any script, style or other resource the CSP blocks fails the test."""
     context = browser.new_context(
         locale="vi-VN",
         timezone_id="Asia/Ho_Chi_Minh",
@@ -71,8 +78,16 @@ def page(browser, live_server, units):
     )
     page = context.new_page()
     page.set_default_timeout(15_000)
+    page.on("console", lambda message: note_csp_violation(message, page.url, csp_violations))
     yield page
     context.close()
+    assert not csp_violations, "\n".join(csp_violations)
+
+
+def note_csp_violation(message, url: str, violations: list[str]) -> None:
+    # Chromium reports each refusal as a console error naming the Content Security Policy.
+    if message.type == "error" and "Content Security Policy" in message.text:
+        violations.append(f"{url}: {message.text}")
 
 
 @pytest.fixture

@@ -88,11 +88,11 @@ def test_the_progress_bar_follows_a_background_import(page, login, e2e_user, liv
     uploads.write_progress(batch.stored_file, state="running", rows=250, total=1000)
     page.goto(f"{live_server.url}/imports/{batch.pk}/preview/")
     bar = page.locator("#import-progress-bar")
-    page.wait_for_function("document.getElementById('import-progress-bar').value === 25")
+    page.wait_for_function("() => document.getElementById('import-progress-bar').value === 25")
     assert "250" in page.inner_text("#import-progress-text")
 
     uploads.write_progress(batch.stored_file, state="running", rows=750, total=1000)
-    page.wait_for_function("document.getElementById('import-progress-bar').value === 75")
+    page.wait_for_function("() => document.getElementById('import-progress-bar').value === 75")
     assert bar.is_visible()
     # The worker finishes: the page moves on by itself to the preview.
     ImportBatch.objects.filter(pk=batch.pk).update(in_progress="")

@@ -47,7 +47,12 @@ ACTIONS = ("view", "add", "change", "delete")
 # The project's own apps hold the data staff work on; every other app's models (users, groups,
 # login logs, task results, OTP devices, sessions) are for provincial admins only.
 DATA_APPS = frozenset({"unions", "referrals"})
-ADMIN_ONLY_MODELS = {"unions.staffscope", "unions.readlog"}
+ADMIN_ONLY_MODELS = {
+    "unions.staffscope",
+    "unions.readlog",
+    "unions.passwordchangefailures",
+    "unions.secondfactorenrolment",
+}
 # Staff read these and provincial admins keep them: territory, upper unions and targets.
 REFERENCE_MODELS = {
     "unions.administrativeunit",

@@ -8,10 +8,12 @@ from __future__ import annotations
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import Group, User
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from unions.access import (
     DISTRICT_STAFF,
@@ -21,8 +23,10 @@ from unions.access import (
     ZONE_STAFF,
     is_admin_only,
 )
+from unions.access.account_models import SecondFactorEnrolment
 from unions.access.models import ReadLog, StaffScope
 from unions.admin.scoped import ProvinceAdminOnlyMixin, ScopedAdmin
+from unions.web.second_factor import issue_setup_codes
 
 site = admin.site
 
@@ -67,14 +71,46 @@ def _staff_user_admin(base: type[UserAdmin]) -> type[UserAdmin]:
         """Django's user admin with each user's role and scope, for provincial admins."""
 
         inlines = [*base.inlines, StaffScopeInline]
-        list_display = ["username", "full_name", "role", "scope", "is_active", "last_login"]
+        list_display = [
+            "username",
+            "full_name",
+            "role",
+            "scope",
+            "second_factor_on",
+            "is_active",
+            "last_login",
+        ]
         list_filter = ["is_active", "groups"]
         list_select_related = ["scope__district", "scope__upper_union"]
         show_full_result_count = False
+        actions = [*(base.actions or ()), issue_setup_codes]
 
         def get_queryset(self, request: HttpRequest) -> QuerySet:
             roles = Prefetch("groups", queryset=Group.objects.only("name"))
-            return super().get_queryset(request).prefetch_related(roles)
+            devices = TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)
+            return (
+                super()
+                .get_queryset(request)
+                .prefetch_related(roles)
+                .annotate(has_second_factor=Exists(devices))
+            )
+
+        def get_fieldsets(self, request: HttpRequest, obj=None):
+            fieldsets = super().get_fieldsets(request, obj)
+            if obj is None:
+                return fieldsets
+            return [*fieldsets, (_("Two-factor sign-in"), {"fields": ["second_factor_state"]})]
+
+        def get_readonly_fields(self, request: HttpRequest, obj=None):
+            return [*super().get_readonly_fields(request, obj), "second_factor_state"]
+
+        @admin.display(description=_("two-factor"), boolean=True, ordering="has_second_factor")
+        def second_factor_on(self, obj: User) -> bool:
+            return obj.has_second_factor
+
+        @admin.display(description=_("state"))
+        def second_factor_state(self, obj: User) -> str:
+            return second_factor_state(obj)
 
         @admin.display(description=_("name"))
         def full_name(self, obj: User) -> str:
@@ -97,6 +133,22 @@ def _staff_user_admin(base: type[UserAdmin]) -> type[UserAdmin]:
 
     StaffUserAdmin.__name__ = StaffUserAdmin.__qualname__ = "StaffUserAdmin"
     return StaffUserAdmin
+
+
+def second_factor_state(user: User) -> str:
+    """On, waiting for a set-up code to be used, or off; and how to issue a code."""
+    if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+        return gettext("On: each sign-in asks for the authenticator's code.")
+    pending = SecondFactorEnrolment.objects.filter(user=user).open().first()
+    if pending is not None:
+        until = timezone.localtime(pending.expires_at).strftime("%d/%m/%Y %H:%M")
+        return gettext("Off: a set-up code is waiting to be used, until %(until)s.") % {
+            "until": until
+        }
+    return gettext(
+        "Off. To let this user set it up, tick them in the list of users and choose the "
+        "action “Issue two-factor set-up codes”."
+    )
 
 
 def scope_problems(user: User) -> list[str]:

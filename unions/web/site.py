@@ -4,8 +4,9 @@ It replaces Django's default site (see `unions.apps.ProtectedAdminConfig`), so e
 `admin.site.register` and `@admin.register` in the project lands here.
 
 - A user with a confirmed TOTP device types its code at sign-in; users without one sign in with
-  their password. With `OTP_REQUIRED_FOR_PROVINCE_ADMINS`, a provincial admin without a device
-  is sent to the set-up page before anything else.
+  their password. With `OTP_REQUIRED_FOR_PROVINCE_ADMINS` (on in production), a provincial admin
+  without a device is sent to the set-up page before anything else. Setting up a device needs a
+  one-time code a provincial admin issued (`unions.access.second_factor`), never the password alone.
 - Any POST by a Party viewer is refused (403), whatever the page; signing out and changing one's
   own password and second factor are the exceptions.
 - Autocomplete offers what the form it serves accepts: the related admin's scoped rows, cut to
@@ -14,18 +15,17 @@ It replaces Django's default site (see `unions.apps.ProtectedAdminConfig`), so e
 
 from __future__ import annotations
 
-import base64
 from enum import Enum
 from functools import wraps
 
 from django import forms
 from django.conf import settings
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -33,7 +33,6 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
-from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from unions.access import SAFE_METHODS, access_for
@@ -45,17 +44,19 @@ ACCOUNT_PAGES = frozenset({"logout", "password_change", "password_change_done", 
 
 
 def lockout_response(request: HttpRequest, original_response=None, credentials=None):
-    """django-axes' answer while an account is locked: a page saying for how long (429)."""
+    """django-axes' answer while an account or an address is locked: for how long (429)."""
     from axes.helpers import get_cool_off
+
+    from unions.web.login_limits import ADDRESS_THROTTLED
 
     cool_off = get_cool_off(request)
     minutes = max(1, round(cool_off.total_seconds() / 60)) if cool_off else 0
-    return TemplateResponse(
-        request,
-        "admin/lockout.html",
-        {"minutes": minutes, "title": gettext("Sign-in paused")},
-        status=429,
-    ).render()
+    context = {
+        "minutes": minutes,
+        "title": gettext("Sign-in paused"),
+        "by_address": getattr(request, ADDRESS_THROTTLED, False),
+    }
+    return TemplateResponse(request, "admin/lockout.html", context, status=429).render()
 
 
 class OTPState(Enum):
@@ -253,6 +254,12 @@ class ProtectedAdminSite(admin.AdminSite):
 
         return inner
 
+    def password_change(self, request: HttpRequest, extra_context=None) -> HttpResponse:
+        from unions.web.password_change import password_change_view
+
+        # Django's view with a form that limits guesses of the current password.
+        return password_change_view(self, request, extra_context)
+
     def autocomplete_view(self, request: HttpRequest) -> HttpResponse:
         return ScopedAutocompleteJsonView.as_view(admin_site=self)(request)
 
@@ -261,38 +268,7 @@ class ProtectedAdminSite(admin.AdminSite):
         return [path("two-factor/", setup, name="otp_setup"), *super().get_urls()]
 
     def otp_setup(self, request: HttpRequest) -> HttpResponse:
-        """Set up an authenticator app: show its key, confirm it with a first code."""
-        user = request.user
-        if not (user.is_active and user.is_staff):
-            from django.contrib.auth.views import redirect_to_login
+        """Set up an authenticator app, with a set-up code a provincial admin issued."""
+        from unions.web.second_factor import otp_setup_view
 
-            return redirect_to_login(request.get_full_path(), reverse("admin:login"))
-        context = {
-            **self.each_context(request),
-            "title": gettext("Two-factor sign-in"),
-            "required": otp_state(request) is OTPState.NEEDS_SETUP,
-        }
-        if confirmed_devices(user):
-            context["confirmed"] = True
-            return TemplateResponse(request, "admin/otp_setup.html", context)
-        device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
-        if device is None:
-            device = TOTPDevice.objects.create(
-                user=user, name=gettext("Authenticator app"), confirmed=False
-            )
-        form = OTPSetupForm(request.POST or None)
-        if request.method == "POST" and form.is_valid():
-            if device.verify_token(form.cleaned_data["token"].strip()):
-                device.confirmed = True
-                device.save(update_fields=["confirmed"])
-                otp_login(request, device)
-                request.session[HAS_DEVICE_SESSION_KEY] = True
-                messages.success(request, gettext("Two-factor sign-in is on for your account."))
-                return HttpResponseRedirect(reverse("admin:index"))
-            form.add_error("token", gettext("This code is not right. Try the current one."))
-        context.update(
-            form=form,
-            secret=base64.b32encode(device.bin_key).decode(),
-            config_url=device.config_url,
-        )
-        return TemplateResponse(request, "admin/otp_setup.html", context)
+        return otp_setup_view(self, request)
