@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from referrals.models import (
@@ -50,7 +51,6 @@ from unions.importing import (
     register,
 )
 from unions.importing.cells import cell_text, text_parser
-from unions.importing.models import ImportBatch
 from unions.members.importing import (
     BIRTH_ALIASES,
     DROPPED,
@@ -173,7 +173,8 @@ class _Write:
 class ReferralImport(MemberIdentity, ImportSpec):
     """A register of milestone dates: creates or moves forward each member's referral."""
 
-    kind = ImportBatch.Kind.REFERRALS
+    kind = "referrals"
+    label = gettext_lazy("referral register")
     columns = REGISTER_COLUMNS
     dropped_columns = DROPPED
     key_column = "national_id"

@@ -9,7 +9,7 @@ import pytest
 from tests import factories
 from tests.imports_web.files import enterprise_file
 from unions import access
-from unions.importing import tasks, uploads
+from unions.importing import uploads
 from unions.models import Enterprise, ImportBatch
 
 SAMPLE = Path(__file__).resolve().parents[3] / "shared" / "samples" / "enterprises_sample.xlsx"
@@ -84,7 +84,7 @@ def test_the_progress_bar_follows_a_background_import(page, login, e2e_user, liv
     upload_and_preview(page, live_server, path)
     batch = ImportBatch.objects.get()
     # As the worker would: the import is claimed and a quarter of the rows are done.
-    ImportBatch.objects.filter(pk=batch.pk).update(in_progress=tasks.IMPORT)
+    ImportBatch.objects.filter(pk=batch.pk).update(state=ImportBatch.State.RUNNING)
     uploads.write_progress(batch.stored_file, state="running", rows=250, total=1000)
     page.goto(f"{live_server.url}/imports/{batch.pk}/preview/")
     bar = page.locator("#import-progress-bar")
@@ -95,5 +95,5 @@ def test_the_progress_bar_follows_a_background_import(page, login, e2e_user, liv
     page.wait_for_function("() => document.getElementById('import-progress-bar').value === 75")
     assert bar.is_visible()
     # The worker finishes: the page moves on by itself to the preview.
-    ImportBatch.objects.filter(pk=batch.pk).update(in_progress="")
+    ImportBatch.objects.filter(pk=batch.pk).update(state=ImportBatch.State.WAITING)
     page.wait_for_selector('[data-testid="preview-counts"]')

@@ -17,14 +17,14 @@ def make_batch(user, **overrides) -> ImportBatch:
     """A finished real run recorded for a user, scoped as the engine scopes it."""
     scope = access.access_for(user)
     values = {
-        "kind": ImportBatch.Kind.ENTERPRISES,
+        "kind": "enterprises",
         "file_name": "ds.xlsx",
         "sha256": "0" * 64,
         "user": user,
         "district_id": scope.district_id,
         "upper_union_id": scope.upper_union_id,
         "outcome": ImportBatch.Outcome.SUCCEEDED,
-        "dry_run": False,
+        "state": ImportBatch.State.DONE,
         "created": 3,
         "report": {"errors": [], "invalid_rows": []},
     }
@@ -113,7 +113,7 @@ def test_a_colleague_sees_the_batch_but_not_someone_elses_pending_upload(client,
     assert client.post(reverse("unions:import_confirm", args=[pending.pk])).status_code == 404
     assert client.post(reverse("unions:import_cancel", args=[pending.pk])).status_code == 404
     pending.refresh_from_db()
-    assert (pending.dry_run, pending.outcome) == (True, ImportBatch.Outcome.PENDING)
+    assert pending.state == ImportBatch.State.WAITING
 
 
 def test_province_admin_sees_every_districts_batches(

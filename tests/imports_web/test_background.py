@@ -38,7 +38,7 @@ def test_a_long_file_is_previewed_and_imported_by_the_worker(
     assert batch.total_rows > 5
     assert enqueued == [("process_upload", [batch.pk, "preview"])]
     # The immediate backend ran the task at once: the preview is ready.
-    assert (batch.in_progress, batch.created, batch.outcome) == ("", 8, "pending")
+    assert (batch.state, batch.created) == ("waiting", 8)
     assert uploads.read_progress(batch.stored_file)["state"] == "done"
 
     response = client.post(reverse("unions:import_confirm", args=[batch.pk]))
@@ -56,12 +56,8 @@ def test_a_short_file_runs_in_the_request(client, district_staff, settings, enqu
 
 
 def running(batch: ImportBatch, step: str, rows: int, total: int) -> None:
-    """As the worker leaves an upload mid-step; the engine makes a real run's batch real (not a
-    dry run, outcome running) as it starts."""
-    changes = {"in_progress": step}
-    if step == tasks.IMPORT:
-        changes.update(dry_run=False, outcome=ImportBatch.Outcome.RUNNING)
-    ImportBatch.objects.filter(pk=batch.pk).update(**changes)
+    """As the worker leaves an upload mid-step."""
+    ImportBatch.objects.filter(pk=batch.pk).update(state=tasks.STEP_STATES[step])
     uploads.write_progress(batch.stored_file, state="running", rows=rows, total=total)
 
 
@@ -96,7 +92,7 @@ def test_the_progress_page_and_status_follow_a_running_task(client, district_sta
     client.post(reverse("unions:import_confirm", args=[batch.pk]))
     client.post(reverse("unions:import_cancel", args=[batch.pk]))
     batch.refresh_from_db()
-    assert (batch.in_progress, batch.outcome) == ("import", ImportBatch.Outcome.RUNNING)
+    assert batch.state == ImportBatch.State.RUNNING
     assert Enterprise.objects.count() == 0
 
     running(batch, tasks.IMPORT, rows=8000, total=8000)
@@ -121,7 +117,7 @@ def test_a_queued_task_says_it_waits_for_the_worker(client, district_staff):
     client.force_login(district_staff)
     upload(client, enterprise_file(3))
     batch = ImportBatch.objects.get()
-    ImportBatch.objects.filter(pk=batch.pk).update(in_progress=tasks.PREVIEW)
+    ImportBatch.objects.filter(pk=batch.pk).update(state=ImportBatch.State.PREVIEWING)
     uploads.write_progress(batch.stored_file, state="queued", rows=0, total=3)
     status = json.loads(client.get(reverse("unions:import_status", args=[batch.pk])).content)
     assert (status["state"], status["percent"]) == ("queued", 0)
@@ -139,6 +135,6 @@ def test_a_task_crashing_in_the_worker_leaves_the_upload_retryable(
     monkeypatch.setattr(tasks.importing, "run_import", crash)
     upload(client, enterprise_file(3))
     batch = ImportBatch.objects.get()
-    assert (batch.in_progress, batch.report) == ("", {"failure": "preview"})
+    assert (batch.state, batch.report) == ("failed", {"failure": "preview"})
     status = json.loads(client.get(reverse("unions:import_status", args=[batch.pk])).content)
     assert status["state"] == "failed"

@@ -41,12 +41,12 @@ def test_an_upload_older_than_the_ttl_expires(client, district_staff, upload_dir
     assert purge_expired(now=NOW + datetime.timedelta(hours=25)) == 1
     assert not stored.exists()
     batch.refresh_from_db()
-    assert (batch.outcome, batch.stored_file) == (ImportBatch.Outcome.EXPIRED, "")
+    assert (batch.state, batch.stored_file) == (ImportBatch.State.EXPIRED, "")
     page = client.get(reverse("unions:import_preview", args=[batch.pk]))
     assert page.status_code == 410
     assert client.post(reverse("unions:import_confirm", args=[batch.pk])).status_code == 302
     batch.refresh_from_db()
-    assert batch.outcome == ImportBatch.Outcome.EXPIRED
+    assert batch.state == ImportBatch.State.EXPIRED
 
 
 def test_confirmed_batches_never_expire(client, district_staff):
@@ -78,7 +78,7 @@ def test_uploading_purges_expired_uploads(client, district_staff, upload_dir):
         upload(client, enterprise_file(1))
     assert not stored.exists()
     first.refresh_from_db()
-    assert first.outcome == ImportBatch.Outcome.EXPIRED
+    assert first.state == ImportBatch.State.EXPIRED
 
 
 def test_the_purge_command_expires_old_uploads(client, district_staff, upload_dir):
@@ -87,15 +87,13 @@ def test_the_purge_command_expires_old_uploads(client, district_staff, upload_di
         call_command("purge_import_uploads", verbosity=0)
     assert not (upload_dir / batch.stored_file).exists()
     batch.refresh_from_db()
-    assert batch.outcome == ImportBatch.Outcome.EXPIRED
+    assert batch.state == ImportBatch.State.EXPIRED
 
 
 def test_an_import_left_running_by_a_killed_worker_expires(client, district_staff, upload_dir):
     batch = uploaded(client, district_staff)
-    ImportBatch.objects.filter(pk=batch.pk).update(
-        in_progress="import", dry_run=False, outcome=ImportBatch.Outcome.RUNNING
-    )
+    ImportBatch.objects.filter(pk=batch.pk).update(state=ImportBatch.State.RUNNING)
     assert purge_expired(now=NOW + datetime.timedelta(days=2)) == 1
     batch.refresh_from_db()
-    assert (batch.outcome, batch.in_progress, batch.stored_file) == ("expired", "", "")
+    assert (batch.state, batch.stored_file) == ("expired", "")
     assert not any(upload_dir.iterdir())

@@ -25,6 +25,7 @@ from unions.models import Enterprise, ImportBatch
 pytestmark = pytest.mark.django_db
 
 Outcome = ImportBatch.Outcome
+State = ImportBatch.State
 
 
 def preview_of(response) -> ImportBatch:
@@ -40,12 +41,7 @@ def test_sample_upload_previews_then_confirm_imports_it(client, province_admin, 
 
     # The preview wrote nothing but the pending batch, and kept the file out of the web root.
     assert Enterprise.objects.count() == 0
-    assert (batch.outcome, batch.dry_run, batch.created, batch.rows) == (
-        Outcome.PENDING,
-        True,
-        120,
-        120,
-    )
+    assert (batch.state, batch.created, batch.rows) == (State.WAITING, 120, 120)
     stored = upload_dir / batch.stored_file
     assert stored.is_file() and batch.stored_file != "enterprises_sample.xlsx"
     assert batch.sha256 == hashlib.sha256(sample.read_bytes()).hexdigest()
@@ -60,9 +56,9 @@ def test_sample_upload_previews_then_confirm_imports_it(client, province_admin, 
     assert response.status_code == 302
     assert response["Location"] == reverse("unions:import_detail", args=[batch.pk])
     batch.refresh_from_db()
-    assert (batch.outcome, batch.dry_run, batch.created, batch.stored_file) == (
+    assert (batch.state, batch.outcome, batch.created, batch.stored_file) == (
+        State.DONE,
         Outcome.SUCCEEDED,
-        False,
         120,
         "",
     )
@@ -175,7 +171,7 @@ def test_a_failed_real_run_writes_nothing_and_shows_why(client, district_staff):
     response = client.post(reverse("unions:import_confirm", args=[batch.pk]))
     assert response["Location"] == reverse("unions:import_detail", args=[batch.pk])
     batch.refresh_from_db()
-    assert (batch.outcome, batch.dry_run, batch.error_count) == (Outcome.FAILED, False, 2)
+    assert (batch.state, batch.outcome, batch.error_count) == (State.DONE, Outcome.FAILED, 2)
     assert Enterprise.objects.count() == 0
     detail = client.get(response["Location"])
     assert b'data-testid="failed-note"' in detail.content
@@ -288,7 +284,7 @@ def test_an_unreadable_file_is_a_file_error_with_no_confirm(client, district_sta
     assert b'data-testid="confirm-form"' not in page.content
     client.post(reverse("unions:import_confirm", args=[batch.pk]))
     batch.refresh_from_db()
-    assert (batch.dry_run, batch.outcome) == (True, Outcome.FILE_ERROR)
+    assert (batch.state, batch.outcome) == (State.WAITING, Outcome.FILE_ERROR)
 
 
 def test_an_unsupported_file_type_is_refused_by_the_form(client, district_staff, upload_dir):
@@ -319,7 +315,7 @@ def test_an_unexpected_crash_is_said_and_can_be_retried(client, district_staff, 
     monkeypatch.setattr(tasks.importing, "run_import", crash)
     response = upload(client, enterprise_file(2))
     batch = ImportBatch.objects.get()
-    assert (batch.in_progress, batch.report) == ("", {"failure": "preview"})
+    assert (batch.state, batch.report) == (State.FAILED, {"failure": "preview"})
     page = client.get(response["Location"])
     assert b'data-testid="preview-failure"' in page.content
     assert [m.level_tag for m in page.context["messages"]] == ["error"]
@@ -327,7 +323,7 @@ def test_an_unexpected_crash_is_said_and_can_be_retried(client, district_staff, 
     monkeypatch.setattr(tasks.importing, "run_import", real)
     client.post(reverse("unions:import_preview", args=[batch.pk]), {"sheet": ""})
     batch.refresh_from_db()
-    assert (batch.outcome, batch.created, batch.in_progress) == (Outcome.PENDING, 2, "")
+    assert (batch.state, batch.created) == (State.WAITING, 2)
 
 
 def test_a_union_list_imports_through_the_same_screens(client, province_admin, sample):
@@ -338,7 +334,7 @@ def test_a_union_list_imports_through_the_same_screens(client, province_admin, s
     enterprises = preview_of(upload(client, sample.read_bytes()))
     client.post(reverse("unions:import_confirm", args=[enterprises.pk]))
     response = upload(client, unions_sample.read_bytes(), name="cdcs.xlsx", kind="unions")
-    batch = ImportBatch.objects.get(kind=ImportBatch.Kind.UNIONS)
+    batch = ImportBatch.objects.get(kind="unions")
     assert response["Location"] == reverse("unions:import_preview", args=[batch.pk])
     assert (batch.created, batch.error_count) == (35, 0)
     client.post(reverse("unions:import_confirm", args=[batch.pk]))

@@ -58,8 +58,8 @@ def test_history_lists_pending_uploads_apart(client, district_staff):
     make_batch(district_staff)
     pending = make_batch(
         district_staff,
-        dry_run=True,
-        outcome=ImportBatch.Outcome.PENDING,
+        state=ImportBatch.State.WAITING,
+        outcome=ImportBatch.Outcome.NONE,
         stored_file="c" * 32 + ".xlsx",
         file_name="cho.xlsx",
     )

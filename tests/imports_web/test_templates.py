@@ -46,7 +46,7 @@ def test_the_enterprise_template_as_downloaded_previews_cleanly(client, district
     content, _workbook = download(client, "enterprises")
     upload(client, content, name="mau.xlsx")
     batch = ImportBatch.objects.get()
-    assert (batch.outcome, batch.created, batch.error_count) == ("pending", 1, 0), batch.report
+    assert (batch.state, batch.created, batch.error_count) == ("waiting", 1, 0), batch.report
 
 
 def test_the_zone_staffs_template_example_is_an_industrial_park_enterprise(client, zone_staff):

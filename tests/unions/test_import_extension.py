@@ -25,7 +25,9 @@ pytestmark = pytest.mark.django_db
 class HeadcountList(ImportSpec):
     """A toy kind: sets workers of existing enterprises; ethnicity is recognised, not stored."""
 
-    kind = ImportBatch.Kind.MEMBERS  # any kind value will do for the test
+    kind = "headcounts"
+    label = "headcount list"
+    key_column = "tax_code"
     columns = (
         TAX_CODE,
         Column("label", ("Ghi nhãn",)),

@@ -230,7 +230,7 @@ def test_preview_then_confirm_fills_one_pending_batch(tmp_path, province_admin):
         spec="enterprises", path=path, user=province_admin, batch=batch, file_name="ds.xlsx"
     )
     batch.refresh_from_db()
-    assert batch.outcome == ImportBatch.Outcome.PENDING
+    assert batch.state == ImportBatch.State.WAITING
     assert (batch.created, batch.updated, batch.unchanged) == (1, 1, 1)
     assert batch.report["changes"] and len(batch.sha256) == 64
     assert not Enterprise.objects.filter(name="Công ty Mới").exists()

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from unions.enterprises.models import Enterprise, Headcount
 from unions.importing.cells import (
@@ -21,18 +22,10 @@ from unions.importing.cells import (
     parse_whole_number,
     text_parser,
 )
-from unions.importing.engine import (
-    CREATED,
-    UNCHANGED,
-    UPDATED,
-    CellGroup,
-    ImportSpec,
-    Row,
-    register,
-)
+from unions.importing.engine import CREATED, UNCHANGED, UPDATED, CellGroup, ImportSpec, Row
 from unions.importing.lookups import Territory
-from unions.importing.models import ImportBatch
 from unions.importing.reading import Column
+from unions.importing.registry import register
 from unions.importing.writing import (
     BackgroundWriter,
     CopyFormatter,
@@ -254,12 +247,18 @@ def _assignments() -> str:
 class EnterpriseImport(ImportSpec):
     """Upserts enterprises by tax code, with headcount history and history rows."""
 
-    kind = ImportBatch.Kind.ENTERPRISES
+    kind = "enterprises"
+    label = gettext_lazy("enterprise list")
+    key_column = "tax_code"
+    name_column = "name"
     columns = COLUMNS
     # Larger chunks cost the server less per row; a small first one gets the writer going
     # while the rest is read (benchmarks/README.md).
     chunk_size = 10_000
     first_chunk_size = 1000
+
+    def duplicate_message(self, first_row: int) -> str:
+        return _("This tax code already appears on row %(row)d of the file.") % {"row": first_row}
 
     def prepare(self) -> None:
         self.territory = Territory()

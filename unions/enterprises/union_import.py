@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import connection
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from unions.enterprises.enterprise_import import TAX_CODE, read_tax_code
 from unions.enterprises.models import Enterprise, GrassrootsUnion
@@ -14,10 +15,10 @@ from unions.importing.cells import (
     parse_whole_number,
     text_parser,
 )
-from unions.importing.engine import CREATED, UNCHANGED, UPDATED, ImportSpec, Row, register
+from unions.importing.engine import CREATED, UNCHANGED, UPDATED, ImportSpec, Row
 from unions.importing.lookups import Territory, UpperUnions
-from unions.importing.models import ImportBatch
 from unions.importing.reading import Column
+from unions.importing.registry import register
 from unions.importing.writing import Stage, insert_history, quote, select_by_keys
 from unions.text import fold
 
@@ -126,7 +127,10 @@ def _latest(union: tuple) -> tuple:
 class GrassrootsUnionImport(ImportSpec):
     """Creates or corrects each enterprise's latest grassroots union, keyed by tax code."""
 
-    kind = ImportBatch.Kind.UNIONS
+    kind = "unions"
+    label = gettext_lazy("grassroots union list")
+    key_column = "tax_code"
+    name_column = "name"
     columns = COLUMNS
 
     def prepare(self) -> None:

@@ -89,14 +89,12 @@ from unions.importing.engine import (
     Issue,
     Row,
     confirm,
-    get_spec,
     preview,
-    register,
     run_import,
-    specs,
 )
 from unions.importing.lookups import Territory, UpperUnions
 from unions.importing.reading import Column, FileError, Layout, list_sheets, open_table
+from unions.importing.registry import get_spec, register, specs
 from unions.importing.report import error_rows_workbook, safe_cell, template_workbook
 from unions.importing.writing import BackgroundWriter, Stage, history_insert_sql, insert_history
 

@@ -28,8 +28,9 @@ from django.utils.translation import gettext as _
 
 from unions.access import access_for
 from unions.importing.cells import CellError, cell_text, is_empty
-from unions.importing.models import ImportBatch
+from unions.importing.models import WORKING, ImportBatch, State
 from unions.importing.reading import Column, FileError, Layout, open_table
+from unions.importing.registry import get_spec
 from unions.text import starts_with_total_word
 
 if TYPE_CHECKING:
@@ -48,10 +49,7 @@ __all__ = [
     "ImportSpec",
     "Issue",
     "Row",
-    "get_spec",
-    "register",
     "run_import",
-    "specs",
 ]
 
 logger = logging.getLogger(__name__)
@@ -59,24 +57,6 @@ logger = logging.getLogger(__name__)
 CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
 # How many errors, warnings and invalid rows a result keeps to show; all are counted.
 DEFAULT_REPORT_LIMIT = 5000
-
-_SPECS: dict[str, type[ImportSpec]] = {}
-
-
-def register(spec: type[ImportSpec]) -> type[ImportSpec]:
-    """Class decorator: make an import kind available by name (``get_spec("enterprises")``)."""
-    _SPECS[spec.kind] = spec
-    return spec
-
-
-def specs() -> dict[str, type[ImportSpec]]:
-    """Every registered kind of import, by ``ImportBatch.Kind`` value."""
-    # Every kind registers itself when its module is imported, in its AppConfig.ready().
-    return dict(_SPECS)
-
-
-def get_spec(kind: str) -> type[ImportSpec]:
-    return specs()[kind]
 
 
 class Issue(NamedTuple):
@@ -268,14 +248,16 @@ class ImportSpec:
     and ``write``; see the package docstring. An instance serves one run.
     """
 
+    # The kind's name (stored on its batches) and how users call it.
     kind: ClassVar[str]
+    label: ClassVar[str]
     columns: ClassVar[tuple[Column, ...]]
     # Columns recognised but deliberately not stored (ethnicity, religion): named in a notice.
     dropped_columns: ClassVar[tuple[Column, ...]] = ()
     # The field that identifies a row: a second row with the same value is an error.
-    key_column: ClassVar[str] = "tax_code"
+    key_column: ClassVar[str]
     # The field that, with the key, tells data rows from blank and total rows.
-    name_column: ClassVar[str | None] = "name"
+    name_column: ClassVar[str | None] = None
     # Rows classified (and looked up in the database) together.
     chunk_size: ClassVar[int] = 2000
     # When set, the first chunk has this many rows and each next one twice as many, up to
@@ -310,7 +292,7 @@ class ImportSpec:
         return row.values.get(self.key_column)
 
     def duplicate_message(self, first_row: int) -> str:
-        return _("This tax code already appears on row %(row)d of the file.") % {"row": first_row}
+        return _("This row repeats row %(row)d of the file.") % {"row": first_row}
 
     def read(
         self, row: Row, name: str, parser: Callable[[object], object], *, required: bool = False
@@ -492,6 +474,7 @@ def _already_imported(kind: str, sha256: str, exclude: ImportBatch | None) -> st
     earlier = ImportBatch.objects.filter(
         kind=kind,
         sha256=sha256,
+        state=State.DONE,
         outcome__in=[ImportBatch.Outcome.SUCCEEDED, ImportBatch.Outcome.PARTIAL],
     )
     if exclude is not None and exclude.pk:
@@ -586,6 +569,13 @@ def run_import(
             _Runner(spec_class, run, result, changes_limit, progress).run(path, sheet, file_name)
     except FileError as error:
         result.fail(error.message)
+    except BaseException:
+        if batch is not None:  # nothing was written: the run's transaction rolled back
+            failure = {"failure": "preview" if dry_run else "import"}
+            ImportBatch.objects.move(
+                batch.pk, State.FAILED, finished_at=timezone.now(), report=failure
+            )
+        raise
     if notice:
         result.notices.insert(0, notice)
     if batch is not None:
@@ -643,7 +633,10 @@ def confirm(
 def _start_batch(batch, kind, file_name, sha256, user, now, *, dry_run, skip_errors):
     access = access_for(user) if user is not None else None
     if batch is None:
-        batch = ImportBatch(kind=kind)
+        batch = ImportBatch(kind=kind, state=State.RUNNING)
+    elif batch.state not in WORKING:
+        # A caller that did not claim the upload for the step (tasks.claim does): claim it here.
+        batch.state = State.PREVIEWING if dry_run else State.RUNNING
     batch.kind = kind
     batch.file_name = file_name[:255]
     batch.sha256 = sha256
@@ -652,9 +645,8 @@ def _start_batch(batch, kind, file_name, sha256, user, now, *, dry_run, skip_err
     batch.upper_union_id = access.upper_union_id if access else None
     batch.started_at = now
     batch.finished_at = None
-    batch.dry_run = dry_run
     batch.skip_errors = skip_errors
-    batch.outcome = ImportBatch.Outcome.PENDING if dry_run else ImportBatch.Outcome.RUNNING
+    batch.outcome = ImportBatch.Outcome.NONE
     # Only the fields set here: the web flow updates others (progress, task) meanwhile.
     batch.save(update_fields=_STARTED if batch.pk else None)
     return batch
@@ -669,11 +661,12 @@ _STARTED = [
     "upper_union",
     "started_at",
     "finished_at",
-    "dry_run",
     "skip_errors",
+    "state",
     "outcome",
 ]
 _FINISHED = [
+    "state",
     "outcome",
     "finished_at",
     "rows",
@@ -687,18 +680,21 @@ _FINISHED = [
 ]
 
 
-def _finish_batch(batch: ImportBatch, result: ImportResult) -> None:
+def outcome_of(result: ImportResult) -> str:
+    """What a run found, as its batch records it; a preview records only a refused file."""
+    Outcome = ImportBatch.Outcome
+    if result.error is not None:
+        return Outcome.FILE_ERROR
     if result.dry_run:
-        outcome = ImportBatch.Outcome.FILE_ERROR if result.error else ImportBatch.Outcome.PENDING
-    elif result.error is not None:
-        outcome = ImportBatch.Outcome.FILE_ERROR
-    elif result.error_count and result.skip_errors:
-        outcome = ImportBatch.Outcome.PARTIAL
-    elif result.error_count:
-        outcome = ImportBatch.Outcome.FAILED
-    else:
-        outcome = ImportBatch.Outcome.SUCCEEDED
-    batch.outcome = outcome
+        return Outcome.NONE
+    if result.error_count:
+        return Outcome.PARTIAL if result.skip_errors else Outcome.FAILED
+    return Outcome.SUCCEEDED
+
+
+def _finish_batch(batch: ImportBatch, result: ImportResult) -> None:
+    batch.state = State.WAITING if result.dry_run else State.DONE
+    batch.outcome = outcome_of(result)
     batch.finished_at = timezone.now()
     batch.rows = result.rows
     batch.created = result.created

@@ -1,15 +1,15 @@
 """Running an uploaded import: its preview (a dry run) and its confirmed run.
 
-One `ImportBatch` row follows an upload from start to end, as the engine's web flow intends
-(`unions.importing`, `batch=`): created here at upload (outcome "pending", `dry_run`, with the
-stored file), filled in by the engine's dry run (counts, `report`), then turned by the real run
-into the record of the import (outcome "imported", "refused", ...; `dry_run` False). The
+One `ImportBatch` row follows an upload from start to end through its states
+(`unions.importing.models.TRANSITIONS`): created here `uploaded`, with the stored file; its
+preview (a dry run, `previewing`) fills in counts and `report` and leaves it `waiting`; the
+confirmed run (`running`) turns it into the record of the import (`done`, with its outcome). The
 uploaded file is deleted once the real run is over, or when the upload is cancelled or expires.
 
-The views call `start`, which runs a step in the request, or for files over
+The views call `claim`, which moves the upload into the step's state once (a second click finds
+it taken), then `start`, which runs the step in the request, or for files over
 `settings.IMPORT_BACKGROUND_ROWS` rows enqueues `process_upload` for the django-tasks-db worker
-(`manage.py db_worker`). Both paths run the same functions. `in_progress` names the step being
-run, so a second click does nothing and the page shows progress; the engine reports rows done
+(`manage.py db_worker`). Both paths run the same functions; the engine reports rows done
 through its `progress` callback into a sidecar file (see `unions.importing.uploads` for why a file).
 """
 
@@ -19,13 +19,12 @@ import logging
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.db.models import Q
 from django_tasks import TaskResultStatus, task
 
 from unions import importing
 from unions.access import access_for
 from unions.importing import uploads
-from unions.importing.models import ImportBatch
+from unions.importing.models import STEP_OF_STATE, ImportBatch
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
@@ -39,13 +38,14 @@ IMPORT = "import"
 CHANGES_SHOWN = 50
 
 Outcome = ImportBatch.Outcome
+State = ImportBatch.State
+# The state a batch is in while each step runs on it.
+STEP_STATES = {step: state for state, step in STEP_OF_STATE.items()}
 
 
 def specs() -> dict[str, Any]:
-    """The kinds of import on offer, in `ImportBatch.Kind` order: those with a registered spec
-    (members and referrals appear once the referrals app registers theirs)."""
-    registry = importing.specs()
-    return {kind: registry[kind] for kind in ImportBatch.Kind.values if kind in registry}
+    """The kinds of import on offer, in the order the apps registered them."""
+    return importing.specs()
 
 
 def new_upload(
@@ -62,8 +62,7 @@ def new_upload(
             user=user,
             district_id=access.district_id,
             upper_union_id=access.upper_union_id,
-            outcome=Outcome.PENDING,
-            dry_run=True,
+            state=State.UPLOADED,
             skip_errors=skip_errors,
             stored_file=stored.name,
             total_rows=uploads.count_rows(uploads.stored_path(stored.name)),
@@ -78,21 +77,20 @@ def is_background(upload: ImportBatch) -> bool:
 
 
 def claim(upload: ImportBatch, step: str) -> bool:
-    """Mark a step as running on an idle upload, once; False if it is busy, done or gone.
+    """Move an idle upload into the step's state, once; False if it is busy, done or gone.
 
-    A preview may run again on an idle upload (another sheet, or after a crash); the import
+    A preview may run again on an idle upload (another sheet, or after a fault); the import
     only after a preview that found the file readable.
     """
-    idle = (
-        Q(pk=upload.pk, dry_run=True, in_progress="")
-        & ~Q(stored_file="")
-        & Q(outcome__in=[Outcome.PENDING, Outcome.FILE_ERROR])
-    )
-    if step == IMPORT:
-        idle &= Q(outcome=Outcome.PENDING, finished_at__isnull=False)
-    claimed = ImportBatch.objects.filter(idle).update(in_progress=step, task_id="")
+    if step == PREVIEW:
+        claimed = ImportBatch.objects.exclude(stored_file="").move(
+            upload.pk, State.PREVIEWING, task_id=""
+        )
+    else:
+        readable = ImportBatch.objects.exclude(outcome=Outcome.FILE_ERROR).exclude(stored_file="")
+        claimed = readable.move(upload.pk, State.RUNNING, task_id="")
     upload.refresh_from_db()
-    return bool(claimed)
+    return claimed
 
 
 def start(upload: ImportBatch, step: str) -> None:
@@ -103,14 +101,14 @@ def start(upload: ImportBatch, step: str) -> None:
     uploads.write_progress(upload.stored_file, state="queued", rows=0, total=upload.total_rows)
     # Views run in autocommit: the claim is committed, so the worker finds the upload taken.
     result = process_upload.enqueue(upload.pk, step)
-    ImportBatch.objects.filter(pk=upload.pk, in_progress=step).update(task_id=str(result.id))
+    ImportBatch.objects.filter(pk=upload.pk, state=STEP_STATES[step]).update(task_id=str(result.id))
 
 
 @task()
 def process_upload(batch_id: int, step: str) -> None:
     """The worker's entry point."""
     upload = ImportBatch.objects.select_related("user").filter(pk=batch_id).first()
-    if upload is None or upload.in_progress != step or not upload.stored_file:
+    if upload is None or upload.state != STEP_STATES[step] or not upload.stored_file:
         return  # cancelled or expired meanwhile
     run_step(upload, step)
 
@@ -118,8 +116,8 @@ def process_upload(batch_id: int, step: str) -> None:
 def run_step(upload: ImportBatch, step: str) -> None:
     """The preview or the real run of an upload, with its uploader's scope.
 
-    An unexpected crash leaves the upload idle and marked, for the page to say so; the domain
-    rows are safe, since the engine writes in one transaction.
+    An unexpected fault leaves the upload `failed` (the engine marks it), for the page to say
+    so; the domain rows are safe, since the engine writes in one transaction.
     """
     name = upload.stored_file
     path = uploads.stored_path(name)
@@ -143,21 +141,15 @@ def run_step(upload: ImportBatch, step: str) -> None:
         )
     except Exception:
         logger.exception("The %s of import upload %s failed", step, upload.pk)
-        ImportBatch.objects.filter(pk=upload.pk).update(
-            in_progress="",
-            dry_run=True,
-            outcome=Outcome.PENDING,
-            finished_at=None,
-            report={"failure": step},
-        )
+        # The engine marks its own failures; this covers a fault around it too.
+        ImportBatch.objects.move(upload.pk, State.FAILED, report={"failure": step})
         uploads.write_progress(name, state="failed")
         raise
     if step == IMPORT:
         # The row first: a status poll in between must not find the progress record gone.
-        ImportBatch.objects.filter(pk=upload.pk).update(in_progress="", stored_file="")
+        ImportBatch.objects.filter(pk=upload.pk).update(stored_file="")
         uploads.discard(name)
     else:
-        ImportBatch.objects.filter(pk=upload.pk).update(in_progress="")
         uploads.write_progress(name, state="done")
     upload.refresh_from_db()
 
@@ -174,12 +166,9 @@ def task_crashed(upload: ImportBatch) -> bool:
 
 
 def release(upload: ImportBatch) -> None:
-    """Give up on a crashed step: the upload becomes idle again, with the failure noted."""
-    ImportBatch.objects.filter(pk=upload.pk, in_progress=upload.in_progress).update(
-        in_progress="",
-        dry_run=True,
-        outcome=Outcome.PENDING,
-        finished_at=None,
-        report={"failure": upload.in_progress},
+    """Give up on a step whose task died: the upload is `failed`, with the step noted."""
+    step = STEP_OF_STATE[upload.state]
+    ImportBatch.objects.filter(pk=upload.pk, state=upload.state).update(
+        state=State.FAILED, finished_at=None, report={"failure": step}
     )
     upload.refresh_from_db()

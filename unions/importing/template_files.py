@@ -24,7 +24,7 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 
 from unions.access import ZONE_STAFF, access_for
-from unions.importing.models import ImportBatch
+from unions.importing.registry import label_of
 from unions.spreadsheets import escape_formula
 from unions.taxcode import make_tax_code
 from unions.territory.models import AdministrativeUnit, IndustrialZone
@@ -68,7 +68,7 @@ def _instructions(sheet, kind: str, columns: Sequence[Any]) -> None:
     sheet.column_dimensions["B"].width = 14
     sheet.column_dimensions["C"].width = 80
     lines = [
-        _("How to fill in this file: %(kind)s") % {"kind": ImportBatch.Kind(kind).label},
+        _("How to fill in this file: %(kind)s") % {"kind": label_of(kind)},
         "",
         _(
             "1. Keep the header row of the sheet “%(sheet)s”; replace the example row with your "

@@ -25,7 +25,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.db.models import Q
 from django.utils import timezone
 
 if TYPE_CHECKING:
@@ -229,21 +228,21 @@ def purge_expired(*, now: datetime.datetime | None = None) -> int:
     Also removes stray files in the upload directory older than the TTL (a crash between
     writing a file and recording its batch). Returns how many uploads were expired.
     """
-    from unions.importing.models import ImportBatch
+    from unions.importing.models import UPLOADS, WORKING, ImportBatch, State
 
     now = now or timezone.now()
     cutoff = now - datetime.timedelta(hours=settings.IMPORT_UPLOAD_TTL_HOURS)
-    # An upload is a batch still in dry run (its preview, maybe a refused file) with its file;
-    # or one whose step never finished (a worker killed mid-run: its transaction rolled back).
-    stale = ImportBatch.objects.filter(
-        Q(dry_run=True) | ~Q(in_progress=""), started_at__lt=cutoff
-    ).exclude(stored_file="")
-    names = list(stale.values_list("stored_file", flat=True))
+    # Uploads nobody confirmed expire with their files, and so does a step still working past
+    # the time to live: it died with its process, and its transaction rolled back.
+    stale = ImportBatch.objects.filter(started_at__lt=cutoff)
+    expiring = stale.filter(state__in=UPLOADS | WORKING).exclude(stored_file="")
+    names = list(expiring.values_list("stored_file", flat=True))
     for name in names:
         discard(name)
-    expired = stale.update(
-        outcome=ImportBatch.Outcome.EXPIRED, stored_file="", in_progress="", finished_at=now
-    )
+    expired = expiring.update(state=State.EXPIRED, stored_file="", finished_at=now)
+    # A command-line run still "running" then is ended as failed.
+    for pk in stale.filter(state=State.RUNNING, stored_file="").values_list("pk", flat=True):
+        ImportBatch.objects.move(pk, State.FAILED, finished_at=now, report={"failure": "import"})
     live = {
         name.split(".")[0]
         for name in ImportBatch.objects.exclude(stored_file="").values_list(

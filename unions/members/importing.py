@@ -17,6 +17,7 @@ import datetime
 
 from django.db import connection
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from unions.enterprises.enterprise_import import TAX_CODE, read_tax_code
 from unions.enterprises.models import Enterprise, GrassrootsUnion
@@ -35,7 +36,6 @@ from unions.importing import (
 )
 from unions.importing import Stage as StagingTable
 from unions.importing.cells import cell_text, clean, parse_text, text_parser
-from unions.importing.models import ImportBatch
 from unions.importing.writing import quote, select_by_keys
 from unions.members.models import Member
 from unions.text import fold
@@ -291,7 +291,8 @@ _MEMBER_TEXT = frozenset({"full_name", "education", "phone", "job", "vgcl_number
 class MemberImport(MemberIdentity, ImportSpec):
     """Creates or updates union members, in the active union of their enterprise."""
 
-    kind = ImportBatch.Kind.MEMBERS
+    kind = "members"
+    label = gettext_lazy("member list")
     columns = MEMBER_COLUMNS
     dropped_columns = DROPPED
     key_column = "national_id"

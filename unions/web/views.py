@@ -27,7 +27,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from unions import importing
 from unions.access import access_for
 from unions.importing import tasks, template_files, uploads
-from unions.importing.models import ImportBatch
+from unions.importing.models import UPLOADS, ImportBatch
 from unions.web.forms import ConfirmForm, SheetForm, UploadForm
 
 if TYPE_CHECKING:
@@ -35,6 +35,7 @@ if TYPE_CHECKING:
 
 
 Outcome = ImportBatch.Outcome
+State = ImportBatch.State
 HISTORY_PAGE_SIZE = 25
 # How many errors and warnings a page lists; the error download holds every erroneous row.
 SHOWN_ENTRIES = 50
@@ -66,14 +67,13 @@ def _batch_or_404(request: HttpRequest, pk: int) -> ImportBatch:
     batch = get_object_or_404(
         ImportBatch.objects.for_user(request.user).select_related("user"), pk=pk
     )
-    if batch.dry_run and batch.user_id != request.user.pk:
+    if batch.is_upload and batch.user_id != request.user.pk:
         raise Http404
     return batch
 
 
 def _kinds() -> list[tuple[str, str]]:
-    labels = dict(ImportBatch.Kind.choices)
-    return [(kind, labels[kind]) for kind in tasks.specs()]
+    return [(kind, spec.label) for kind, spec in tasks.specs().items()]
 
 
 # History and batch pages ----------------------------------------------------------------------
@@ -84,13 +84,9 @@ def _kinds() -> list[tuple[str, str]]:
 def import_list(request: HttpRequest) -> HttpResponse:
     """The history of real runs in the user's scope, and the user's uploads still waiting."""
     scoped = ImportBatch.objects.for_user(request.user).defer("report")
-    batches = scoped.filter(dry_run=False).select_related("user").order_by("-started_at", "-pk")
+    batches = scoped.records().select_related("user").order_by("-started_at", "-pk")
     page = Paginator(batches, HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
-    waiting = list(
-        scoped.filter(user=request.user, dry_run=True)
-        .exclude(stored_file="")
-        .order_by("-started_at")[:10]
-    )
+    waiting = list(scoped.waiting_uploads().filter(user=request.user).order_by("-started_at")[:10])
     return render(
         request,
         "unions/import_list.html",
@@ -102,7 +98,7 @@ def import_list(request: HttpRequest) -> HttpResponse:
 @import_staff
 def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     batch = _batch_or_404(request, pk)
-    if batch.dry_run or (batch.in_progress and batch.user_id == request.user.pk):
+    if batch.is_upload or (batch.is_working and batch.user_id == request.user.pk):
         return redirect("unions:import_preview", pk=batch.pk)  # the preview, or the progress
     report = batch.report or {}
     return render(
@@ -166,7 +162,7 @@ def import_template(request: HttpRequest, kind: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @import_staff
 def import_upload(request: HttpRequest, kind: str) -> HttpResponse:
-    _kind_or_404(kind)
+    spec = _kind_or_404(kind)
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         uploads.purge_expired()  # opportunistic: the management command does it on a schedule
@@ -184,7 +180,7 @@ def import_upload(request: HttpRequest, kind: str) -> HttpResponse:
         {
             "form": form,
             "kind": kind,
-            "kind_label": ImportBatch.Kind(kind).label,
+            "kind_label": spec.label,
             "background_rows": settings.IMPORT_BACKGROUND_ROWS,
         },
     )
@@ -212,13 +208,13 @@ def _run(request: HttpRequest, upload: ImportBatch, step: str) -> bool:
 @import_staff
 def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
     upload = _batch_or_404(request, pk)
-    if upload.in_progress:
+    if upload.is_working:
         if not tasks.task_crashed(upload):
             return _progress_page(request, upload)
         tasks.release(upload)
-    if not upload.dry_run:
+    if not upload.is_upload:
         return redirect("unions:import_detail", pk=upload.pk)
-    if upload.outcome == Outcome.EXPIRED or not upload.stored_file:
+    if upload.state == State.EXPIRED or not upload.stored_file:
         return render(request, "unions/import_expired.html", {"upload": upload}, status=410)
     sheets = _sheets(upload)
     if request.method == "POST":
@@ -286,9 +282,9 @@ def _progress_page(request: HttpRequest, upload: ImportBatch) -> HttpResponse:
 @import_staff
 def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     upload = _batch_or_404(request, pk)
-    if upload.in_progress:
+    if upload.is_working:
         return redirect("unions:import_preview", pk=upload.pk)  # the progress
-    if not upload.dry_run:
+    if not upload.is_upload:
         return redirect("unions:import_detail", pk=upload.pk)  # imported already
     form = ConfirmForm(request.POST)
     skip_errors = form.is_valid() and form.cleaned_data["skip_errors"]
@@ -296,7 +292,7 @@ def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
         upload.skip_errors = skip_errors
         upload.save(update_fields=["skip_errors"])
     _run(request, upload, tasks.IMPORT)
-    if not upload.dry_run and not upload.in_progress:
+    if upload.state == State.DONE:
         return redirect("unions:import_detail", pk=upload.pk)
     return redirect("unions:import_preview", pk=upload.pk)  # the progress, or why it failed
 
@@ -305,13 +301,14 @@ def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 @import_staff
 def import_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     upload = _batch_or_404(request, pk)
-    if upload.in_progress:
+    if upload.is_working:
         messages.error(request, _("The file is being processed; it cannot be cancelled now."))
         return redirect("unions:import_preview", pk=upload.pk)
-    if not upload.dry_run:
+    if not upload.is_upload:
         return redirect("unions:import_detail", pk=upload.pk)
     # Only an idle upload is deleted: a step claimed meanwhile keeps it.
-    deleted, _rows = ImportBatch.objects.filter(pk=upload.pk, dry_run=True, in_progress="").delete()
+    idle = ImportBatch.objects.filter(pk=upload.pk, state__in=UPLOADS)
+    deleted, _rows = idle.delete()
     if deleted:
         uploads.discard(upload.stored_file)
         messages.success(request, _("The upload was cancelled and its file deleted."))
@@ -326,7 +323,7 @@ def import_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 def import_status(request: HttpRequest, pk: int) -> JsonResponse:
     """What the background task is doing, for the progress bar (static/js/import_progress.js)."""
     upload = _batch_or_404(request, pk)
-    if upload.in_progress and tasks.task_crashed(upload):
+    if upload.is_working and tasks.task_crashed(upload):
         tasks.release(upload)
     response = JsonResponse(_status(upload))
     response["Cache-Control"] = "no-store"
@@ -335,12 +332,10 @@ def import_status(request: HttpRequest, pk: int) -> JsonResponse:
 
 def _status(upload: ImportBatch) -> dict:
     preview_url = reverse("unions:import_preview", args=[upload.pk])
-    if not upload.in_progress:
-        # The engine turns the upload into a real batch (dry_run False) as the import starts,
-        # so only an idle one is done.
-        if not upload.dry_run:
+    if not upload.is_working:
+        if upload.state == State.DONE:
             return {"state": "done", "next": reverse("unions:import_detail", args=[upload.pk])}
-        if upload.outcome == Outcome.EXPIRED or not upload.stored_file:
+        if upload.state == State.EXPIRED or not upload.stored_file:
             return {"state": "expired", "next": preview_url}
         failed = bool((upload.report or {}).get("failure"))
         return {"state": "failed" if failed else "ready", "next": preview_url}
@@ -349,10 +344,10 @@ def _status(upload: ImportBatch) -> dict:
     total = int(progress.get("total") or upload.total_rows or 0)
     return {
         "state": "running" if progress.get("state") == "running" else "queued",
-        "step": upload.in_progress,
+        "step": tasks.STEP_OF_STATE[upload.state],
         "rows": rows,
         "total": total,
         "percent": min(99, rows * 100 // total) if total else 0,
-        "writing": upload.in_progress == tasks.IMPORT and total > 0 and rows >= total,
+        "writing": upload.state == State.RUNNING and total > 0 and rows >= total,
         "next": preview_url,
     }
