@@ -180,7 +180,7 @@ class ReferralImport(MemberIdentity, ImportSpec):
     key_column = "national_id"
     name_column = "full_name"
 
-    def prepare(self) -> None:
+    def load(self) -> None:
         self.plans: list[_Write] = []
         self.layout_checked = False
         self.members_seen: dict[int, int] = {}

@@ -126,6 +126,13 @@ IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=20 * 1024 * 1024)
 IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=1_000_000)
 IMPORT_BACKGROUND_ROWS = env.int("IMPORT_BACKGROUND_ROWS", default=5_000)
 IMPORT_UPLOAD_TTL_HOURS = env.int("IMPORT_UPLOAD_TTL_HOURS", default=24)
+# A file is read in a child process with these limits (unions.importing.sandbox), so that no
+# file can take the web server or the worker down: its address space (the app's own is about
+# 230 MB before it reads anything), its CPU time, and the longest it may go without sending a
+# chunk of rows.
+IMPORT_CHILD_MEMORY_BYTES = env.int("IMPORT_CHILD_MEMORY_BYTES", default=2 * 1024**3)
+IMPORT_CHILD_CPU_SECONDS = env.int("IMPORT_CHILD_CPU_SECONDS", default=600)
+IMPORT_CHILD_SECONDS = env.float("IMPORT_CHILD_SECONDS", default=300)
 
 # History is read per record, through its id's index; an index on every history row's date
 # would only slow down imports, which write a history row for each record they create or change.

@@ -172,6 +172,7 @@ def test_fuzzed_rows_through_the_enterprise_parser_give_values_or_row_errors(row
             writable_unions=None,
         )
     )
+    spec.load()
     spec.layout = layout
     spec.prepare()
     parsed = Row(2, row, layout)

@@ -1,18 +1,17 @@
 """Imports that are the outermost transaction, as in production, not inside a test's own.
 
-Only then does the PostgreSQL path read stored rows on a second connection while the run's own
-connection writes, and only then does a rollback really throw written chunks away. These tests
+Only then does a rollback really throw away the chunks a run wrote as it went. These tests
 commit, so the database is emptied after each: the units are loaded again for each one.
 """
 
 from __future__ import annotations
 
 import pytest
-from django.db import DatabaseError, IntegrityError, connection, connections, transaction
+from django.db import DatabaseError, IntegrityError, connections, transaction
 
 from tests import factories
 from tests.unions.import_files import run
-from unions.enterprises.enterprise_import import EnterpriseImport
+from unions.enterprises.enterprise_import import EnterpriseImport, EnterpriseWriter
 from unions.models import Enterprise, GrassrootsUnion, Headcount, ImportBatch
 from unions.organisations.loading import load_province
 
@@ -72,9 +71,8 @@ def test_new_changed_and_unchanged_rows_are_told_apart_over_many_chunks(
     assert Enterprise.history.filter(history_type="+", name__startswith="Công ty Mới").count() == 5
     assert Enterprise.history.filter(history_type="~").count() == 1
     assert Headcount.objects.filter(batch=result.batch).count() == 6
-    # A second connection on PostgreSQL, closed again by the end of the run.
-    assert bool(second_connections) == (connection.vendor == "postgresql")
-    assert all(wrapper.connection is None for wrapper in second_connections)
+    # One connection does it all: the child that reads the file opens none.
+    assert second_connections == []
 
 
 def test_a_database_error_in_a_later_chunk_leaves_nothing_written(
@@ -82,7 +80,7 @@ def test_a_database_error_in_a_later_chunk_leaves_nothing_written(
 ):
     rows, _stored = stored_and_new_rows()
     before = counts()
-    write_chunk = EnterpriseImport._write_chunk
+    write_chunk = EnterpriseWriter.write
     calls = []
 
     def fail_on_the_third_chunk(self, *args):
@@ -91,9 +89,7 @@ def test_a_database_error_in_a_later_chunk_leaves_nothing_written(
             raise IntegrityError("duplicate key value violates unique constraint")
         write_chunk(self, *args)
 
-    if connection.vendor != "postgresql":
-        pytest.skip("SQLite writes once, after the whole file is read")
-    monkeypatch.setattr(EnterpriseImport, "_write_chunk", fail_on_the_third_chunk)
+    monkeypatch.setattr(EnterpriseWriter, "write", fail_on_the_third_chunk)
     result = run(tmp_path, rows)
     assert result.exit_code == 2
     assert result.error.startswith("Cơ sở dữ liệu từ chối việc nhập")

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime
+import gc
 import sys
+import threading
 import unicodedata
 
 import pytest
@@ -21,7 +23,6 @@ from tests.unions.import_files import (
 )
 from unions.enterprises.enterprise_import import EnterpriseImport
 from unions.importing import run_import
-from unions.importing.writing import BackgroundWriter
 from unions.models import Enterprise, Headcount, ImportBatch, UpperUnion
 
 pytestmark = pytest.mark.django_db
@@ -690,14 +691,11 @@ def test_deleting_an_enterprise_deletes_its_headcounts(tmp_path):
 
 # Queries of a run whose rows fit in one chunk, the same for any number of rows:
 # batch insert, earlier-import notice; districts, communes, former units, zones, upper unions;
-# savepoint, create stage, then
-# - PostgreSQL: constraints checked per statement, stored rows, the id sequence's last
-#   value, (COPY into the enterprise table, not logged), one statement writing history and
-#   headcounts, constraints deferred again;
-# - SQLite: stored rows, stage rows (executemany), insert new, update changed, headcounts,
-#   history;
-# drop stage, release savepoint, batch update.
-QUERIES_FOR_ONE_CHUNK = {"postgresql": 17, "sqlite": 18}
+# savepoint, (PostgreSQL: constraints checked per statement,) create stage, stored rows, the
+# last id (PostgreSQL: the id sequence's last value), the new rows (SQLite: executemany;
+# PostgreSQL: COPY, not logged), their history, their headcounts, (PostgreSQL: constraints
+# deferred again,) drop stage, release savepoint, batch update.
+QUERIES_FOR_ONE_CHUNK = {"postgresql": 18, "sqlite": 17}
 
 
 # Write scope -------------------------------------------------------------------------------
@@ -818,21 +816,25 @@ def test_zone_union_is_missing_then_the_district_federation_manages(tmp_path, ex
     assert ImportBatch.objects.count() == 1
 
 
-# Background writing ------------------------------------------------------------------------
+# Writing in chunks --------------------------------------------------------------------------
 
 
-def test_the_thread_switch_interval_is_short_only_while_a_writer_runs():
-    before = sys.getswitchinterval()
-    seen = []
-    first, second = BackgroundWriter(connection), BackgroundWriter(connection)
-    first.submit(lambda: seen.append(sys.getswitchinterval()))
-    second.submit(lambda: seen.append(sys.getswitchinterval()))
-    first.close()
-    # Another run still writing keeps it short.
-    second.submit(lambda: seen.append(sys.getswitchinterval()))
-    second.close()
-    assert seen == [0.0005] * 3
-    assert sys.getswitchinterval() == before
+def test_an_import_leaves_the_interpreter_as_it_found_it(tmp_path):
+    before = (
+        sys.getswitchinterval(),
+        gc.isenabled(),
+        gc.get_freeze_count(),
+        threading.active_count(),
+    )
+    lines = [HEADER] + [[code(), f"Công ty {n}", "Huyện Yên Thế", "", n] for n in range(5)]
+    assert run_import(spec="enterprises", path=write(tmp_path / "ds.xlsx", lines)).created == 5
+    after = (
+        sys.getswitchinterval(),
+        gc.isenabled(),
+        gc.get_freeze_count(),
+        threading.active_count(),
+    )
+    assert after == before
 
 
 def test_chunks_grow_from_the_first_chunk_size_to_the_chunk_size(tmp_path, monkeypatch):

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Sequence
+from typing import NamedTuple
 
-from django.db import DEFAULT_DB_ALIAS, connections
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -26,15 +27,7 @@ from unions.importing.engine import CREATED, UNCHANGED, UPDATED, CellGroup, Impo
 from unions.importing.lookups import Territory
 from unions.importing.reading import Column
 from unions.importing.registry import register
-from unions.importing.writing import (
-    BackgroundWriter,
-    CopyFormatter,
-    Stage,
-    history_insert_sql,
-    insert_history,
-    quote,
-    select_by_keys,
-)
+from unions.importing.writing import BulkWriter, RowWrite, quote, select_by_keys
 from unions.text import fold
 
 __all__ = ["TAX_CODE", "EnterpriseImport"]
@@ -179,24 +172,46 @@ _OWNERSHIP = Vocabulary(OWNERSHIP_WORDS)
 _STATUS = Vocabulary(STATUS_WORDS)
 # Lengths of Enterprise's text fields: a longer cell is a row error, not a failed write.
 _MAX = {"name": 300, "address": 500, "legal_form": 200, "sector": 300}
-_STORED = (
-    "id",
-    "name",
-    "address",
-    "district_id",
-    "commune_id",
-    "industrial_zone_id",
-    "ownership",
-    "legal_form",
-    "sector",
-    "founded_on",
-    "workers",
-    "status",
-    "managing_union_id",
-)
-_STAGE = (
-    ("is_new", "flag"),
-    ("id", "int"),
+
+
+class StoredEnterprise(NamedTuple):
+    """An enterprise as stored, in the fields an import compares (select order)."""
+
+    id: int
+    name: str
+    address: str
+    district_id: int | None
+    commune_id: int | None
+    industrial_zone_id: int | None
+    ownership: str | None
+    legal_form: str
+    sector: str
+    founded_on: datetime.date | None
+    workers: int | None
+    status: str
+    managing_union_id: int | None
+
+
+class EnterpriseValues(NamedTuple):
+    """What an import writes of an enterprise, in `WRITTEN` order."""
+
+    tax_code: str
+    name: str
+    search_key: str
+    address: str
+    district_id: int | None
+    commune_id: int | None
+    industrial_zone_id: int | None
+    ownership: str | None
+    legal_form: str
+    sector: str
+    founded_on: datetime.date | None
+    workers: int | None
+    status: str
+    managing_union_id: int | None
+
+
+WRITTEN = (
     ("tax_code", "text"),
     ("name", "text"),
     ("search_key", "text"),
@@ -211,36 +226,56 @@ _STAGE = (
     ("workers", "int"),
     ("status", "text"),
     ("managing_union_id", "int"),
-    ("workers_changed", "flag"),
 )
-# The columns an import writes, in stage order, after is_new and id.
-_WRITTEN = [name for name, _kind in _STAGE[2:-1]]
-# What a write stamps on every row besides: the batch and the two timestamps.
-_STAMPS = ("last_import_batch_id", "created_at", "updated_at")
-# Compared field -> position in the stored tuple (after tax_code).
-_COMPARED = (
-    ("name", 1),
-    ("address", 2),
-    ("district", 3),
-    ("commune", 4),
-    ("industrial_zone", 5),
-    ("ownership", 6),
-    ("legal_form", 7),
-    ("sector", 8),
-    ("founded_on", 9),
-    ("workers", 10),
-    ("status", 11),
-)
+# Row field -> stored field, for the fields a row compares.
+COMPARED = {
+    "name": "name",
+    "address": "address",
+    "district": "district_id",
+    "commune": "commune_id",
+    "industrial_zone": "industrial_zone_id",
+    "ownership": "ownership",
+    "legal_form": "legal_form",
+    "sector": "sector",
+    "founded_on": "founded_on",
+    "workers": "workers",
+    "status": "status",
+}
 _TEXT_FIELDS = frozenset({"name", "address", "legal_form", "sector"})
 
 
-def _assignments() -> str:
-    """An update sets every column but the key and the managing union (kept, as save() does)."""
-    return ", ".join(
-        f"{quote(name)} = s.{quote(name)}"
-        for name in _WRITTEN
-        if name not in ("tax_code", "managing_union_id")
-    )
+class EnterpriseWriter(BulkWriter):
+    """Enterprises, their history rows and the headcounts of new and changed ones."""
+
+    def __init__(self, run) -> None:
+        # An update keeps the key, and the managing union as save() does.
+        super().__init__(
+            Enterprise,
+            columns=WRITTEN,
+            kept=("tax_code", "managing_union_id"),
+            extras=(("workers_changed", "flag"),),
+            run=run,
+        )
+
+    def after_new(self, cursor, where: str, params: list[object]) -> None:
+        cursor.execute(
+            f"{self._headcounts} SELECT t.id, %s, t.workers, %s {where} AND t.workers IS NOT NULL",
+            [self.today, self.run.batch_id, *params],
+        )
+
+    def after_changed(self, cursor, stage_table: str) -> None:
+        cursor.execute(
+            f"{self._headcounts} SELECT s.id, %s, s.workers, %s FROM {stage_table} s "
+            f"WHERE s.workers_changed = 1",
+            [self.today, self.run.batch_id],
+        )
+
+    @property
+    def _headcounts(self) -> str:
+        return (
+            f"INSERT INTO {quote(Headcount._meta.db_table)} "
+            f"(enterprise_id, {quote('on')}, workers, batch_id)"
+        )
 
 
 @register
@@ -252,19 +287,19 @@ class EnterpriseImport(ImportSpec):
     key_column = "tax_code"
     name_column = "name"
     columns = COLUMNS
-    # Larger chunks cost the server less per row; a small first one gets the writer going
-    # while the rest is read (benchmarks/README.md).
+    # Larger chunks cost the server less per row; a small first one gets writing going while
+    # the child reads the rest (benchmarks/README.md).
     chunk_size = 10_000
     first_chunk_size = 1000
 
     def duplicate_message(self, first_row: int) -> str:
         return _("This tax code already appears on row %(row)d of the file.") % {"row": first_row}
 
-    def prepare(self) -> None:
+    def load(self) -> None:
         self.territory = Territory()
-        self.stage_table: Stage | None = None
-        self.writer: BackgroundWriter | None = None
-        self.reader = connections[DEFAULT_DB_ALIAS]
+        self.writer: EnterpriseWriter | None = None
+
+    def prepare(self) -> None:
         layout = self.layout
         present = layout.indexes
         # (field, index, parser, required) for the cells read one by one; absent optional
@@ -410,17 +445,12 @@ class EnterpriseImport(ImportSpec):
 
     # Comparing -------------------------------------------------------------------------------
 
-    def _classify(self, rows: list[Row]) -> None:
+    def classify(self, rows: list[Row]) -> None:
         codes = [row.values["tax_code"] for row in rows if "tax_code" in row.values]
+        fields = ("tax_code", *StoredEnterprise._fields)
         stored = {
-            record[0]: record[1:]
-            for record in select_by_keys(
-                Enterprise._meta.db_table,
-                ("tax_code", *_STORED),
-                "tax_code",
-                codes,
-                using=self.reader,
-            )
+            record[0]: StoredEnterprise(*record[1:])
+            for record in select_by_keys(Enterprise._meta.db_table, fields, "tax_code", codes)
         }
         for row in rows:
             code = row.values.get("tax_code")
@@ -450,107 +480,89 @@ class EnterpriseImport(ImportSpec):
         if row.errors:
             return
         name = values["name"]
-        workers = values.get("workers")
         row.status = CREATED
-        row.data = (
-            1,
-            None,
-            values["tax_code"],
-            name,
-            fold(name),
-            values.get("address", ""),
-            district_id,
-            values.get("commune"),
-            zone_id,
-            values.get("ownership"),
-            values.get("legal_form", ""),
-            values.get("sector", ""),
-            values.get("founded_on"),
-            workers,
-            values.get("status", Enterprise.Status.ACTIVE),
-            managing_union_id,
-            1 if workers is not None else 0,
+        row.data = RowWrite(
+            EnterpriseValues(
+                tax_code=values["tax_code"],
+                name=name,
+                search_key=fold(name),
+                address=values.get("address", ""),
+                district_id=district_id,
+                commune_id=values.get("commune"),
+                industrial_zone_id=zone_id,
+                ownership=values.get("ownership"),
+                legal_form=values.get("legal_form", ""),
+                sector=values.get("sector", ""),
+                founded_on=values.get("founded_on"),
+                workers=values.get("workers"),
+                status=values.get("status", Enterprise.Status.ACTIVE),
+                managing_union_id=managing_union_id,
+            )
         )
 
-    def _existing(self, row: Row, record: tuple) -> None:
-        values, run = row.values, self.run
-        (
-            pk,
-            name,
-            address,
-            district_id,
-            commune_id,
-            zone_id,
-            ownership,
-            legal_form,
-            sector,
-            founded_on,
-            workers,
-            status,
-            managing_union_id,
-        ) = record
-        if run.scoped:
-            if not run.may_write(managing_union_id):
-                row.error(
-                    "tax_code",
-                    self._outside(_("this enterprise is managed by %(union)s."), managing_union_id),
-                )
-            elif "district" in values and values["district"] != district_id:
-                row.error(
-                    "district",
-                    _(
-                        "Outside your write scope: only provincial staff may move "
-                        "an enterprise to another district."
-                    ),
-                )
+    def _existing(self, row: Row, stored: StoredEnterprise) -> None:
+        values = row.values
+        self._check_write_scope(row, stored)
         if row.errors:
             return
-        new_district = values.get("district", district_id)
-        if "commune" in values:
-            new_commune = values["commune"]
-        else:
-            # A commune of the old district would contradict the new one.
-            new_commune = commune_id if new_district == district_id else None
-        get = values.get
-        # In the order of the stored record's fields 1-11.
-        merged = (
-            values["name"],
-            get("address", address),
-            new_district,
-            new_commune,
-            get("industrial_zone", zone_id),
-            get("ownership", ownership),
-            get("legal_form", legal_form),
-            get("sector", sector),
-            get("founded_on", founded_on),
-            get("workers", workers),
-            get("status", status),
-        )
-        if merged == record[1:12]:
-            row.status = UNCHANGED
-            return
-        changes = []
-        for (field, position), value in zip(_COMPARED, merged, strict=True):
-            old = record[position]
-            # Stored text is normally clean already; clean it only when that matters.
-            if value != old and (field not in _TEXT_FIELDS or value != clean(old)):
-                changes.append((field, old, value))
+        merged = self._merged(values, stored)
+        changes = [
+            (field, getattr(stored, column), merged[field])
+            for field, column in COMPARED.items()
+            if _differs(field, merged[field], getattr(stored, column))
+        ]
         if not changes:
             row.status = UNCHANGED
             return
         row.status = UPDATED
         row.changes = changes
-        new_name, new_workers = merged[0], merged[9]
-        row.data = (
-            0,
-            pk,
-            values["tax_code"],
-            new_name,
-            fold(new_name),
-            *merged[1:],
-            managing_union_id,
-            1 if new_workers is not None and new_workers != workers else 0,
+        row.data = RowWrite(
+            EnterpriseValues(
+                tax_code=values["tax_code"],
+                name=merged["name"],
+                search_key=fold(merged["name"]),
+                address=merged["address"],
+                district_id=merged["district"],
+                commune_id=merged["commune"],
+                industrial_zone_id=merged["industrial_zone"],
+                ownership=merged["ownership"],
+                legal_form=merged["legal_form"],
+                sector=merged["sector"],
+                founded_on=merged["founded_on"],
+                workers=merged["workers"],
+                status=merged["status"],
+                managing_union_id=stored.managing_union_id,
+            ),
+            id=stored.id,
+            # Whether the headcount changed (the writer's extra staged value).
+            extras=(int(merged["workers"] is not None and merged["workers"] != stored.workers),),
         )
+
+    def _check_write_scope(self, row: Row, stored: StoredEnterprise) -> None:
+        run = self.run
+        if not run.scoped:
+            return
+        if not run.may_write(stored.managing_union_id):
+            message = _("this enterprise is managed by %(union)s.")
+            row.error("tax_code", self._outside(message, stored.managing_union_id))
+        elif "district" in row.values and row.values["district"] != stored.district_id:
+            row.error(
+                "district",
+                _(
+                    "Outside your write scope: only provincial staff may move an enterprise "
+                    "to another district."
+                ),
+            )
+
+    @staticmethod
+    def _merged(values: dict, stored: StoredEnterprise) -> dict[str, object]:
+        """The row's values over the stored ones: an absent or empty cell keeps what is stored."""
+        get = values.get
+        merged = {field: get(field, getattr(stored, column)) for field, column in COMPARED.items()}
+        merged["name"] = values["name"]
+        if "commune" not in values and merged["district"] != stored.district_id:
+            merged["commune"] = None  # a commune of the old district would contradict the new
+        return merged
 
     def _outside(self, message: str, union_id: int | None) -> str:
         union = self.territory.union_names.get(union_id, "-")
@@ -579,181 +591,26 @@ class EnterpriseImport(ImportSpec):
         return cell_text(value)
 
     # Writing ---------------------------------------------------------------------------------
-    # PostgreSQL: each chunk is written at once, in a background thread (BackgroundWriter),
-    # while the next chunk is read and classified on a second connection: new rows by COPY into
-    # the table, changed ones through the stage. Elsewhere (SQLite): every chunk is staged, and
-    # the whole file is written set-based at the end.
 
     def begin(self) -> None:
-        self.connection = connections[DEFAULT_DB_ALIAS]
-        self.stage_table = Stage(_STAGE, using=self.connection)
-        self.stage_table.create()
-        self.writer = None
-        self.reader = self.connection
-        if self.connection.vendor == "postgresql":
-            self.writer = BackgroundWriter(self.connection)
-            self.copy_rows = CopyFormatter(self.connection)
-            # Foreign keys are checked as each chunk is written, while the next one is read,
-            # rather than all at once when the transaction commits.
-            with self.connection.cursor() as cursor:
-                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            if len(self.connection.atomic_blocks) == 1:
-                # Stored rows are read on a second connection, so reading the next chunk never
-                # waits for the last one to be written. It sees what this run has written
-                # only in rows of its own file, which duplicate checks already tell apart. Not
-                # when the run is part of a larger transaction: that one's rows would be
-                # invisible to it.
-                self.reader = connections.create_connection(DEFAULT_DB_ALIAS)
-
-    def classify(self, rows: list[Row]) -> None:
-        if self.writer is not None and self.reader is self.connection:
-            self.writer.wait()  # the connection is the writer's until then
-        self._classify(rows)
+        self.writer = EnterpriseWriter(self.run)
+        self.writer.begin()
 
     def stage(self, rows: list[Row]) -> None:
-        if self.writer is None:
-            self.stage_table.append([row.data for row in rows])
-            return
-        created = [row.data for row in rows if row.status == CREATED]
-        changed = [row.data for row in rows if row.status != CREATED]
-        stamps = self._stamps()
-        # Formatted here, in the reading thread: the writer's thread then only waits on the
-        # server, and the two threads do not take turns at Python's lock.
-        payload = self.copy_rows([(*data[2:-1], *stamps) for data in created])
-        self.writer.submit(self._write_chunk, payload, changed)
+        """Each chunk is written at once (`BulkWriter`), while the child reads the next."""
+        self.writer.write([row.data for row in rows])
 
     def write(self) -> None:
-        if self.writer is not None:
-            self.writer.wait()
-            return
-        if self.stage_table.count:
-            self._write_staged()
+        """Nothing left: every chunk was written as it came."""
 
     def end(self) -> None:
-        try:
-            if self.writer is not None:
-                self.writer.close()
-                with self.connection.cursor() as cursor:
-                    cursor.execute("SET CONSTRAINTS ALL DEFERRED")  # Django's default again
-        finally:
-            if self.reader is not self.connection:
-                self.reader.close()
-            if self.stage_table is not None:
-                self.stage_table.drop()
+        if self.writer is not None:
+            self.writer.end()
 
-    def _params(self) -> dict[str, object]:
-        run, ops = self.run, self.connection.ops
-        return {
-            "batch": run.batch_id,
-            "now": ops.adapt_datetimefield_value(run.now),
-            "today": ops.adapt_datefield_value(run.today),
-            "reason": run.reason,
-            "user": run.user_id,
-        }
 
-    def _stamps(self) -> tuple:
-        p = self._params()
-        return (p["batch"], p["now"], p["now"])
-
-    def _write_chunk(self, payload: bytes, changed: list[tuple]) -> None:
-        """One chunk, on PostgreSQL. Runs in the writer's thread, on the run's connection."""
-        if payload:
-            self._insert_new(payload)
-        if changed:
-            self._update_changed(changed)
-
-    def _insert_new(self, payload: bytes) -> None:
-        """New enterprises are copied straight into their table: COPY inserts in batches, far
-        cheaper for the server than ``INSERT … SELECT``. Their history and headcount rows are
-        then selected back: the rows of this batch above the id sequence's last value before
-        the COPY, a short range of the primary key. Earlier chunks' rows lie below it, and rows
-        another session commits in between belong to no batch of ours. The sequence, not
-        ``max(id)``: a row saved with an explicit id may lie above the sequence."""
-        p, table = self._params(), quote(Enterprise._meta.db_table)
-        columns = ", ".join(quote(name) for name in (*_WRITTEN, *_STAMPS))
-        history = history_insert_sql(Enterprise, alias="n", type_sql="'+'")
-        with self.connection.cursor() as cursor:
-            # NULL until the sequence is first used (pg_sequences reads it the same way).
-            cursor.execute(
-                "SELECT coalesce(pg_sequence_last_value(pg_get_serial_sequence(%s, 'id')), 0)",
-                [Enterprise._meta.db_table],
-            )
-            (last_id,) = cursor.fetchone()
-            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                copy.write(payload)
-            cursor.execute(
-                f"WITH new AS (SELECT * FROM {table} "
-                f"WHERE id > %s AND last_import_batch_id = %s), "
-                f"history AS ({history} FROM new n) "
-                f"INSERT INTO {quote(Headcount._meta.db_table)} "
-                f"(enterprise_id, {quote('on')}, workers, batch_id) "
-                f"SELECT n.id, %s, n.workers, %s FROM new n WHERE n.workers IS NOT NULL",
-                [last_id, p["batch"], p["now"], p["reason"], p["user"], p["today"], p["batch"]],
-            )
-
-    def _update_changed(self, rows: list[tuple]) -> None:
-        """Changed enterprises: staged, then one ``UPDATE … FROM`` with history and headcounts."""
-        stage, p = self.stage_table, self._params()
-        stage.clear()
-        stage.append(rows)
-        table = quote(Enterprise._meta.db_table)
-        history = history_insert_sql(Enterprise, alias="c", type_sql="'~'")
-        with self.connection.cursor() as cursor:
-            cursor.execute(
-                f"WITH changed AS (UPDATE {table} AS t SET {_assignments()}, "
-                f"last_import_batch_id = %s, updated_at = %s "
-                f"FROM {stage.table} s WHERE t.id = s.id "
-                f"RETURNING t.*, s.workers_changed AS workers_changed_now), "
-                f"history AS ({history} FROM changed c) "
-                f"INSERT INTO {quote(Headcount._meta.db_table)} "
-                f"(enterprise_id, {quote('on')}, workers, batch_id) "
-                f"SELECT c.id, %s, c.workers, %s FROM changed c "
-                f"WHERE c.workers_changed_now = 1",
-                [
-                    p["batch"],
-                    p["now"],
-                    p["now"],
-                    p["reason"],
-                    p["user"],
-                    p["today"],
-                    p["batch"],
-                ],
-            )
-
-    def _write_staged(self) -> None:
-        """The whole file at once, from the stage: portable SQL (SQLite)."""
-        p = self._params()
-        table = quote(Enterprise._meta.db_table)
-        s = self.stage_table.table
-        written = ", ".join(quote(name) for name in _WRITTEN)
-        with self.connection.cursor() as cursor:
-            cursor.execute(
-                f"INSERT INTO {table} ({written}, last_import_batch_id, created_at, updated_at) "
-                f"SELECT {', '.join(f's.{quote(name)}' for name in _WRITTEN)}, %s, %s, %s "
-                f"FROM {s} s WHERE s.is_new = 1",
-                [p["batch"], p["now"], p["now"]],
-            )
-            cursor.execute(
-                f"UPDATE {table} SET {_assignments()}, last_import_batch_id = %s, updated_at = %s "
-                f"FROM {s} s WHERE {table}.id = s.id AND s.is_new = 0",
-                [p["batch"], p["now"]],
-            )
-            headcounts = quote(Headcount._meta.db_table)
-            cursor.execute(
-                f"INSERT INTO {headcounts} (enterprise_id, {quote('on')}, workers, batch_id) "
-                f"SELECT t.id, %s, s.workers, %s FROM {s} s "
-                f"JOIN {table} t ON t.tax_code = s.tax_code WHERE s.workers_changed = 1",
-                [p["today"], p["batch"]],
-            )
-        insert_history(
-            Enterprise,
-            from_sql=f"FROM {s} s JOIN {table} t ON t.tax_code = s.tax_code",
-            type_sql="CASE WHEN s.is_new = 1 THEN '+' ELSE '~' END",
-            params=[],
-            when=p["now"],
-            reason=p["reason"],
-            user_id=p["user"],
-        )
+def _differs(field: str, new: object, old: object) -> bool:
+    """Whether a value changes what is stored; stored text counts as its cleaned form."""
+    return new != old and (field not in _TEXT_FIELDS or new != clean(old))
 
 
 # Fields a new enterprise's preview lists, in the file's usual order.

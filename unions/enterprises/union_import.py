@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from django.db import connection
+import datetime
+from typing import NamedTuple
+
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -19,7 +21,7 @@ from unions.importing.engine import CREATED, UNCHANGED, UPDATED, ImportSpec, Row
 from unions.importing.lookups import Territory, UpperUnions
 from unions.importing.reading import Column
 from unions.importing.registry import register
-from unions.importing.writing import Stage, insert_history, quote, select_by_keys
+from unions.importing.writing import BulkWriter, RowWrite, select_by_keys
 from unions.text import fold
 
 __all__ = ["GrassrootsUnionImport"]
@@ -80,9 +82,7 @@ COLUMNS = (
 )
 
 _MAX = {"name": 300, "decision_number": 100, "chair": 200}
-_STAGE = (
-    ("is_new", "flag"),
-    ("id", "int"),
+WRITTEN = (
     ("enterprise_id", "int"),
     ("name", "text"),
     ("search_key", "text"),
@@ -93,34 +93,59 @@ _STAGE = (
     ("chair", "text"),
     ("dissolved_on", "date"),
 )
-_WRITTEN = [name for name, _kind in _STAGE[2:]]
-_STORED = (
-    "id",
-    "enterprise_id",
-    "name",
-    "founded_on",
-    "decision_number",
-    "upper_union_id",
-    "members_reported",
-    "chair",
-    "dissolved_on",
-)
-# Row field -> position in the stored tuple.
-_COMPARED = (
-    ("name", 2),
-    ("founded_on", 3),
-    ("decision_number", 4),
-    ("upper_union", 5),
-    ("members", 6),
-    ("chair", 7),
-    ("dissolved_on", 8),
-)
+
+
+class StoredUnion(NamedTuple):
+    """A grassroots union as stored, in the fields an import compares (select order)."""
+
+    id: int
+    enterprise_id: int
+    name: str
+    founded_on: datetime.date
+    decision_number: str
+    upper_union_id: int
+    members_reported: int | None
+    chair: str
+    dissolved_on: datetime.date | None
+
+    def latest_key(self) -> tuple:
+        """The union a row updates is the latest: one not dissolved if any, else the last
+        founded."""
+        return (self.dissolved_on is None, self.founded_on, self.id)
+
+
+class StoredEnterprise(NamedTuple):
+    id: int
+    name: str
+    managing_union_id: int | None
+    district_id: int | None
+
+
+class UnionValues(NamedTuple):
+    """What an import writes of a union, in `WRITTEN` order."""
+
+    enterprise_id: int
+    name: str
+    search_key: str
+    founded_on: datetime.date
+    decision_number: str
+    upper_union_id: int
+    members_reported: int | None
+    chair: str
+    dissolved_on: datetime.date | None
+
+
+# Row field -> stored field, for the fields a row compares.
+COMPARED = {
+    "name": "name",
+    "founded_on": "founded_on",
+    "decision_number": "decision_number",
+    "upper_union": "upper_union_id",
+    "members": "members_reported",
+    "chair": "chair",
+    "dissolved_on": "dissolved_on",
+}
 _TEXT_FIELDS = frozenset({"name", "decision_number", "chair"})
-
-
-def _latest(union: tuple) -> tuple:
-    # The union a row updates: the one not dissolved if any, else the last founded.
-    return (union[8] is None, union[3], union[0])
 
 
 @register
@@ -133,10 +158,10 @@ class GrassrootsUnionImport(ImportSpec):
     name_column = "name"
     columns = COLUMNS
 
-    def prepare(self) -> None:
+    def load(self) -> None:
         self.territory = Territory()
         self.upper_unions = UpperUnions(self.territory)
-        self.stage_table: Stage | None = None
+        self.writer: BulkWriter | None = None
         self._name = text_parser(_MAX["name"])
         self._decision = text_parser(_MAX["decision_number"])
         self._chair = text_parser(_MAX["chair"])
@@ -163,21 +188,19 @@ class GrassrootsUnionImport(ImportSpec):
 
     def classify(self, rows: list[Row]) -> None:
         codes = [row.values["tax_code"] for row in rows if "tax_code" in row.values]
+        fields = ("tax_code", *StoredEnterprise._fields)
         enterprises = {
-            record[0]: record[1:]
-            for record in select_by_keys(
-                Enterprise._meta.db_table,
-                ("tax_code", "id", "name", "managing_union_id", "district_id"),
-                "tax_code",
-                codes,
-            )
+            record[0]: StoredEnterprise(*record[1:])
+            for record in select_by_keys(Enterprise._meta.db_table, fields, "tax_code", codes)
         }
-        latest: dict[int, tuple] = {}
-        ids = [record[0] for record in enterprises.values()]
-        for union in select_by_keys(GrassrootsUnion._meta.db_table, _STORED, "enterprise_id", ids):
-            current = latest.get(union[1])
-            if current is None or _latest(union) > _latest(current):
-                latest[union[1]] = union
+        latest: dict[int, StoredUnion] = {}
+        ids = [enterprise.id for enterprise in enterprises.values()]
+        table = GrassrootsUnion._meta.db_table
+        for record in select_by_keys(table, StoredUnion._fields, "enterprise_id", ids):
+            union = StoredUnion(*record)
+            current = latest.get(union.enterprise_id)
+            if current is None or union.latest_key() > current.latest_key():
+                latest[union.enterprise_id] = union
         for row in rows:
             code = row.values.get("tax_code")
             if code is None:
@@ -189,33 +212,30 @@ class GrassrootsUnionImport(ImportSpec):
                     _("No enterprise has this tax code: import it with the enterprise list first."),
                 )
                 continue
-            self._classify(row, enterprise, latest.get(enterprise[0]))
+            self._classify(row, enterprise, latest.get(enterprise.id))
 
-    def _classify(self, row: Row, enterprise: tuple, union: tuple | None) -> None:
-        values, run = row.values, self.run
-        enterprise_id, enterprise_name, managing_union_id, district_id = enterprise
-        if not run.may_write(managing_union_id):
+    def _classify(self, row: Row, enterprise: StoredEnterprise, union: StoredUnion | None) -> None:
+        if not self.run.may_write(enterprise.managing_union_id):
             row.error(
                 "tax_code",
                 _("Outside your write scope: this enterprise is managed by %(union)s.")
-                % {"union": self.territory.union_names.get(managing_union_id, "-")},
+                % {"union": self.territory.union_names.get(enterprise.managing_union_id, "-")},
             )
-        founded_on = values.get("founded_on")
+        founded_on = row.values.get("founded_on")
         if row.errors or founded_on is None:
             return
-        dissolved = union[8] if union is not None else None
+        dissolved = union.dissolved_on if union is not None else None
         if union is None or (dissolved is not None and founded_on > dissolved):
             self._new(row, enterprise)
         else:
             self._update(row, union)
 
-    def _new(self, row: Row, enterprise: tuple) -> None:
+    def _new(self, row: Row, enterprise: StoredEnterprise) -> None:
         values = row.values
-        enterprise_id, enterprise_name, managing_union_id, district_id = enterprise
-        name = values.get("name") or clean(f"Công đoàn cơ sở {enterprise_name}")[:300]
-        upper = values.get("upper_union") or managing_union_id
+        name = values.get("name") or clean(f"Công đoàn cơ sở {enterprise.name}")[:300]
+        upper = values.get("upper_union") or enterprise.managing_union_id
         if upper is None:
-            upper = self.territory.federations.get(district_id)
+            upper = self.territory.federations.get(enterprise.district_id)
         if upper is None:
             row.error("upper_union", _("This enterprise has no managing upper union: name one."))
             return
@@ -223,56 +243,49 @@ class GrassrootsUnionImport(ImportSpec):
         if not self._dates_agree(row, values["founded_on"], dissolved_on):
             return
         row.status = CREATED
-        row.data = (
-            1,
-            None,
-            enterprise_id,
-            name,
-            fold(name),
-            values["founded_on"],
-            values.get("decision_number", ""),
-            upper,
-            values.get("members"),
-            values.get("chair", ""),
-            dissolved_on,
+        row.data = RowWrite(
+            UnionValues(
+                enterprise_id=enterprise.id,
+                name=name,
+                search_key=fold(name),
+                founded_on=values["founded_on"],
+                decision_number=values.get("decision_number", ""),
+                upper_union_id=upper,
+                members_reported=values.get("members"),
+                chair=values.get("chair", ""),
+                dissolved_on=dissolved_on,
+            )
         )
 
-    def _update(self, row: Row, union: tuple) -> None:
+    def _update(self, row: Row, union: StoredUnion) -> None:
         values = row.values
-        new = {
-            "name": values.get("name", union[2]),
-            "founded_on": values["founded_on"],
-            "decision_number": values.get("decision_number", union[4]),
-            "upper_union": values.get("upper_union", union[5]),
-            "members": values.get("members", union[6]),
-            "chair": values.get("chair", union[7]),
-            "dissolved_on": values.get("dissolved_on", union[8]),
-        }
+        get = values.get
+        new = {field: get(field, getattr(union, column)) for field, column in COMPARED.items()}
         if not self._dates_agree(row, new["founded_on"], new["dissolved_on"]):
             return
-        changes = []
-        for field, position in _COMPARED:
-            old = union[position]
-            value = new[field]
-            if value != old and (field not in _TEXT_FIELDS or value != clean(old)):
-                changes.append((field, old, value))
+        changes = [
+            (field, getattr(union, column), new[field])
+            for field, column in COMPARED.items()
+            if _differs(field, new[field], getattr(union, column))
+        ]
         if not changes:
             row.status = UNCHANGED
             return
         row.status = UPDATED
         row.changes = changes
-        row.data = (
-            0,
-            union[0],
-            union[1],
-            new["name"],
-            fold(new["name"]),
-            new["founded_on"],
-            new["decision_number"],
-            new["upper_union"],
-            new["members"],
-            new["chair"],
-            new["dissolved_on"],
+        row.data = RowWrite(
+            UnionValues(
+                enterprise_id=union.enterprise_id,
+                name=new["name"],
+                search_key=fold(new["name"]),
+                founded_on=new["founded_on"],
+                decision_number=new["decision_number"],
+                upper_union_id=new["upper_union"],
+                members_reported=new["members"],
+                chair=new["chair"],
+                dissolved_on=new["dissolved_on"],
+            ),
+            id=union.id,
         )
 
     def _dates_agree(self, row: Row, founded_on, dissolved_on) -> bool:
@@ -287,21 +300,12 @@ class GrassrootsUnionImport(ImportSpec):
 
     def describe(self, row: Row) -> list[dict[str, str]]:
         if row.status == CREATED:
-            data = row.data
-            changes = [
-                (name, None, data[position])
-                for name, position in (
-                    ("name", 3),
-                    ("founded_on", 5),
-                    ("decision_number", 6),
-                    ("upper_union", 7),
-                    ("members", 8),
-                    ("chair", 9),
-                    ("dissolved_on", 10),
-                )
-                if data[position] not in (None, "")
+            data = row.data.values
+            row.changes = [
+                (field, None, getattr(data, column))
+                for field, column in COMPARED.items()
+                if getattr(data, column) not in (None, "")
             ]
-            row.changes = changes
         return super().describe(row)
 
     def display(self, name: str, value: object) -> str:
@@ -314,47 +318,23 @@ class GrassrootsUnionImport(ImportSpec):
     # Writing ---------------------------------------------------------------------------------
 
     def begin(self) -> None:
-        self.stage_table = Stage(_STAGE)
-        self.stage_table.create()
+        # An update keeps the union's enterprise.
+        self.writer = BulkWriter(
+            GrassrootsUnion, columns=WRITTEN, kept=("enterprise_id",), run=self.run
+        )
+        self.writer.begin()
 
     def stage(self, rows: list[Row]) -> None:
-        self.stage_table.append([row.data for row in rows])
-
-    def end(self) -> None:
-        if self.stage_table is not None:
-            self.stage_table.drop()
+        self.writer.write([row.data for row in rows])
 
     def write(self) -> None:
-        stage = self.stage_table
-        if stage is None or not stage.count:
-            return
-        run = self.run
-        now = connection.ops.adapt_datetimefield_value(run.now)
-        table = quote(GrassrootsUnion._meta.db_table)
-        s = stage.table
-        written = ", ".join(quote(name) for name in _WRITTEN)
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"INSERT INTO {table} ({written}, last_import_batch_id, created_at, updated_at) "
-                f"SELECT {', '.join(f's.{quote(name)}' for name in _WRITTEN)}, %s, %s, %s "
-                f"FROM {s} s WHERE s.is_new = 1",
-                [run.batch_id, now, now],
-            )
-            updated = [name for name in _WRITTEN if name != "enterprise_id"]
-            assignments = ", ".join(f"{quote(name)} = s.{quote(name)}" for name in updated)
-            cursor.execute(
-                f"UPDATE {table} SET {assignments}, last_import_batch_id = %s, updated_at = %s "
-                f"FROM {s} s WHERE {table}.id = s.id AND s.is_new = 0",
-                [run.batch_id, now],
-            )
-        # One row per enterprise, so the enterprise and the batch single out the union written.
-        insert_history(
-            GrassrootsUnion,
-            from_sql=f"FROM {s} s JOIN {table} t ON t.enterprise_id = s.enterprise_id "
-            f"WHERE t.last_import_batch_id = %s",
-            type_sql="CASE WHEN s.is_new = 1 THEN '+' ELSE '~' END",
-            params=[run.batch_id],
-            when=now,
-            reason=run.reason,
-            user_id=run.user_id,
-        )
+        """Nothing left: every chunk was written as it came."""
+
+    def end(self) -> None:
+        if self.writer is not None:
+            self.writer.end()
+
+
+def _differs(field: str, new: object, old: object) -> bool:
+    """Whether a value changes what is stored; stored text counts as its cleaned form."""
+    return new != old and (field not in _TEXT_FIELDS or new != clean(old))

@@ -96,14 +96,14 @@ from unions.importing.lookups import Territory, UpperUnions
 from unions.importing.reading import Column, FileError, Layout, list_sheets, open_table
 from unions.importing.registry import get_spec, register, specs
 from unions.importing.report import error_rows_workbook, safe_cell, template_workbook
-from unions.importing.writing import BackgroundWriter, Stage, history_insert_sql, insert_history
+from unions.importing.writing import BulkWriter, RowWrite, Stage, history_insert_sql, insert_history
 
 __all__ = [
     "CREATED",
     "UNCHANGED",
     "UPDATED",
     "AbortImport",
-    "BackgroundWriter",
+    "BulkWriter",
     "CellError",
     "CellGroup",
     "Column",
@@ -115,6 +115,7 @@ __all__ = [
     "Layout",
     "Memo",
     "Row",
+    "RowWrite",
     "Stage",
     "Territory",
     "UpperUnions",

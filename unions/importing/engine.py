@@ -10,13 +10,11 @@ Everything between reading the header and the last write is one transaction.
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import logging
 import operator
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, NamedTuple
@@ -31,6 +29,7 @@ from unions.importing.cells import CellError, cell_text, is_empty
 from unions.importing.models import WORKING, ImportBatch, State
 from unions.importing.reading import Column, FileError, Layout, open_table
 from unions.importing.registry import get_spec
+from unions.importing.sandbox import run_bounded
 from unions.text import starts_with_total_word
 
 if TYPE_CHECKING:
@@ -271,8 +270,15 @@ class ImportSpec:
 
     # Reading ---------------------------------------------------------------------------------
 
+    def load(self) -> None:
+        """Read what the rows will be compared with and set up the run, once per file.
+
+        Runs before the file is read; the child that reads it inherits what this loads (so
+        parsing needs no query).
+        """
+
     def prepare(self) -> None:
-        """Build the lookups the rows need, once per file."""
+        """Set up parsing for the file's layout (``self.layout``): in the child, no queries."""
 
     def skip(self, row: Row) -> bool:
         """Whether a row without a key is skipped silently: no name, or a totals row.
@@ -492,21 +498,6 @@ def _report_limit() -> int:
     return getattr(settings, "IMPORT_REPORT_LIMIT", DEFAULT_REPORT_LIMIT)
 
 
-@contextmanager
-def _long_lived_objects_frozen() -> Iterator[None]:
-    """Keep the garbage collector's full passes off the objects that existed before the run.
-
-    A large file allocates millions of short-lived objects, which set off full collections,
-    and each would walk every object of Django and the process: measured, a fifth of the time
-    spent parsing 100,000 rows. The run's own objects are still collected as usual.
-    """
-    gc.freeze()
-    try:
-        yield
-    finally:
-        gc.unfreeze()
-
-
 def run_import(
     *,
     spec: type[ImportSpec] | str,
@@ -565,8 +556,7 @@ def run_import(
         writable_unions=access_for(user).writable_unions if user is not None else None,
     )
     try:
-        with _long_lived_objects_frozen():
-            _Runner(spec_class, run, result, changes_limit, progress).run(path, sheet, file_name)
+        _Runner(spec_class, run, result, changes_limit, progress).run(path, sheet, file_name)
     except FileError as error:
         result.fail(error.message)
     except BaseException:
@@ -707,8 +697,109 @@ def _finish_batch(batch: ImportBatch, result: ImportResult) -> None:
     batch.save(update_fields=_FINISHED)
 
 
+@dataclass
+class _Header:
+    """The child's first message: where the file's header is, and how many rows may follow."""
+
+    layout: Layout
+    total_rows: int | None
+
+
+@dataclass
+class _Chunk:
+    """Parsed rows, and the rows skipped since the last chunk."""
+
+    rows: list[Row]
+    skipped: int
+
+
+def read_file(
+    send: Callable[[object], None],
+    spec: ImportSpec,
+    path: Path,
+    sheet: str | None,
+    file_name: str,
+) -> None:
+    """The child's part of a run: open the file, find its header, parse its rows in chunks.
+
+    Runs in a child process (`sandbox.run_bounded`) with the spec the parent loaded: nothing
+    here touches the database.
+    """
+    table = open_table(
+        path, columns=spec.columns, dropped=spec.dropped_columns, sheet=sheet, file_name=file_name
+    )
+    send(_Header(table.layout, table.total_rows))
+    spec.layout = table.layout
+    spec.prepare()
+    for rows, skipped in _parsed_chunks(table, spec):
+        send(_Chunk(rows, skipped))
+
+
+def _parsed_chunks(table, spec: ImportSpec) -> Iterator[tuple[list[Row], int]]:
+    """The data rows in chunks of growing size, each with the rows skipped since the last.
+
+    Blank rows count as skipped only when a later row shows they were not trailing.
+    """
+    layout = table.layout
+    chunk: list[Row] = []
+    skipped = pending_blank = 0
+    seen: dict[object, int] = {}
+    first = True
+    chunk_size = min(spec.first_chunk_size or spec.chunk_size, spec.chunk_size)
+    key_index = layout.indexes.get(spec.key_column)
+    for number, cells in table.rows:
+        if number <= layout.header_end:
+            continue
+        row = Row(number, cells, layout)
+        skip = _skipped(spec, row, key_index)
+        if skip and row.is_blank():
+            pending_blank += 1
+            continue
+        skipped += pending_blank
+        pending_blank = 0
+        if first:
+            first = False
+            if _is_column_numbers(cells):
+                skipped += 1
+                continue
+        if skip:
+            skipped += 1
+            continue
+        _parse(spec, row, seen)
+        chunk.append(row)
+        if len(chunk) >= chunk_size:
+            yield chunk, skipped
+            chunk, skipped = [], 0
+            chunk_size = min(chunk_size * 2, spec.chunk_size)
+    if chunk or skipped:
+        yield chunk, skipped
+
+
+def _skipped(spec: ImportSpec, row: Row, key_index: int | None) -> bool:
+    """Rows with a key are data rows; only the others can be blank, totals or skipped."""
+    cells = row.cells
+    key = cells[key_index] if key_index is not None and key_index < len(cells) else None
+    if key is None or key == "" or (key.__class__ is str and key.isspace()):
+        return spec.skip(row)
+    return False
+
+
+def _parse(spec: ImportSpec, row: Row, seen: dict[object, int]) -> None:
+    """Parse a data row, and flag a key seen earlier in the file."""
+    spec.parse(row)
+    key = spec.key(row)
+    if key is None:
+        return
+    earlier = seen.get(key)
+    if earlier is None:
+        seen[key] = row.number
+    else:
+        row.error(spec.key_column, spec.duplicate_message(earlier))
+
+
 class _Runner:
-    """One pass over one file."""
+    """One pass over one file: the child reads and parses (`read_file`); here each chunk is
+    classified, counted and, in a real run, written while the child reads the next."""
 
     def __init__(self, spec_class, run, result, changes_limit, progress) -> None:
         self.spec_class = spec_class
@@ -721,16 +812,23 @@ class _Runner:
         self.total: int | None = None
 
     def run(self, path: Path, sheet: str | None, file_name: str) -> None:
-        spec_class, result = self.spec_class, self.result
-        table = open_table(
-            path,
-            columns=spec_class.columns,
-            dropped=spec_class.dropped_columns,
-            sheet=sheet,
-            file_name=file_name,
-        )
-        layout = table.layout
-        self.total = table.total_rows
+        spec = self.spec_class(self.run_info)
+        spec.load()
+        messages = run_bounded(read_file, spec, path, sheet, file_name)
+        try:
+            self._take_header(next(messages), spec)
+            if self.run_info.dry_run:
+                self._consume(messages, spec)
+                self._check_rows()
+                return
+            self._write(messages, spec)
+        finally:
+            messages.close()
+
+    def _take_header(self, header: _Header, spec: ImportSpec) -> None:
+        result, layout = self.result, header.layout
+        self.total = header.total_rows
+        spec.layout = layout
         result.sheet = layout.sheet
         result.header_row = layout.header_row
         result.ignored_columns = list(layout.ignored)
@@ -740,20 +838,22 @@ class _Runner:
                 _("The column “%(column)s” was recognised and not imported: it is not stored.")
                 % {"column": title}
             )
-        spec = spec_class(self.run_info)
-        spec.layout = layout
-        spec.prepare()
-        if self.run_info.dry_run:
-            self._read(table, spec)
-            self._check_rows()
-            return
+
+    def _consume(self, messages: Iterator[object], spec: ImportSpec) -> None:
+        for chunk in messages:
+            self.result.skipped += chunk.skipped
+            if chunk.rows:
+                self._flush(spec, chunk.rows)
+
+    def _write(self, messages: Iterator[object], spec: ImportSpec) -> None:
+        result = self.result
         self.writing = True
         try:
             with transaction.atomic():
                 spec.begin()
                 failed = True
                 try:
-                    self._read(table, spec)
+                    self._consume(messages, spec)
                     self._check_rows()
                     if result.error_count and not self.run_info.skip_errors:
                         # Rows may have been written chunk by chunk: roll them all back.
@@ -783,98 +883,53 @@ class _Runner:
             message = _("The file has no data rows below its header.")
             raise AbortImport(message) if self.writing else FileError(message)
 
-    def _read(self, table, spec: ImportSpec) -> None:
-        result = self.result
-        layout = table.layout
-        chunk: list[Row] = []
-        seen: dict[object, int] = {}
-        pending_blank = 0
-        first = True
-        chunk_size = min(spec.first_chunk_size or spec.chunk_size, spec.chunk_size)
-        header_end = layout.header_end
-        key_column = spec.key_column
-        key_index = layout.indexes.get(key_column)
-        for number, cells in table.rows:
-            if number <= header_end:
-                continue
-            row = Row(number, cells, layout)
-            # Rows with a key are data rows; only the others can be blank, totals or skipped.
-            key = cells[key_index] if key_index is not None and key_index < len(cells) else None
-            if key is None or key == "" or (key.__class__ is str and key.isspace()):
-                skip = spec.skip(row)
-            else:
-                skip = False
-            if skip and row.is_blank():
-                # Counted only when a later row shows it was not trailing.
-                pending_blank += 1
-                continue
-            result.skipped += pending_blank
-            pending_blank = 0
-            if first:
-                first = False
-                if _is_column_numbers(cells):
-                    result.skipped += 1
-                    continue
-            if skip:
-                result.skipped += 1
-                continue
-            spec.parse(row)
-            key = spec.key(row)
-            if key is not None:
-                earlier = seen.get(key)
-                if earlier is None:
-                    seen[key] = number
-                else:
-                    row.error(key_column, spec.duplicate_message(earlier))
-            chunk.append(row)
-            if len(chunk) >= chunk_size:
-                self._flush(spec, chunk)
-                chunk = []
-                chunk_size = min(chunk_size * 2, spec.chunk_size)
-        if chunk:
-            self._flush(spec, chunk)
-
     def _flush(self, spec: ImportSpec, chunk: list[Row]) -> None:
-        result, limit = self.result, self.limit
+        result = self.result
         spec.classify(chunk)
         to_write = []
         for row in chunk:
             result.rows += 1
             if row.errors:
-                result.invalid += 1
-                result.error_count += len(row.errors)
-                room = limit - len(result.errors)
-                if room > 0:
-                    result.errors.extend(row.errors[:room])
-                if len(result.invalid_rows) < limit:
-                    cells = [_plain(cell) for cell in row.cells]
-                    for index in row.layout.dropped_indexes:
-                        if index < len(cells):
-                            cells[index] = ""  # sensitive: never echoed
-                    result.invalid_rows.append(
-                        (row.number, cells, [issue.message for issue in row.errors])
-                    )
+                self._count_invalid(row)
+            elif row.status in (CREATED, UPDATED):
+                to_write.append(row)
+                self._count_written(spec, row)
             else:
-                status = row.status
-                if status == CREATED:
-                    result.created += 1
-                    to_write.append(row)
-                elif status == UPDATED:
-                    result.updated += 1
-                    to_write.append(row)
-                else:
-                    result.unchanged += 1
-                if status in (CREATED, UPDATED) and len(result.changes) < self.changes_limit:
-                    result.changes.append(self._change(spec, row))
+                result.unchanged += 1
             if row.warnings:
+                self._keep(result.warnings, row.warnings)
                 result.warning_count += len(row.warnings)
-                room = limit - len(result.warnings)
-                if room > 0:
-                    result.warnings.extend(row.warnings[:room])
         if self.writing and to_write and (result.error_count == 0 or self.run_info.skip_errors):
             spec.stage(to_write)
         if self.progress is not None:
             self.progress(result.rows + result.skipped, self.total)
+
+    def _count_invalid(self, row: Row) -> None:
+        result = self.result
+        result.invalid += 1
+        result.error_count += len(row.errors)
+        self._keep(result.errors, row.errors)
+        if len(result.invalid_rows) < self.limit:
+            cells = [_plain(cell) for cell in row.cells]
+            for index in row.layout.dropped_indexes:
+                if index < len(cells):
+                    cells[index] = ""  # sensitive: never echoed
+            result.invalid_rows.append((row.number, cells, [issue.message for issue in row.errors]))
+
+    def _count_written(self, spec: ImportSpec, row: Row) -> None:
+        result = self.result
+        if row.status == CREATED:
+            result.created += 1
+        else:
+            result.updated += 1
+        if len(result.changes) < self.changes_limit:
+            result.changes.append(self._change(spec, row))
+
+    def _keep(self, kept: list[Issue], issues: list[Issue]) -> None:
+        """Keep issues to show, up to the report's limit; every one is counted apart."""
+        room = self.limit - len(kept)
+        if room > 0:
+            kept.extend(issues[:room])
 
     def _change(self, spec: ImportSpec, row: Row) -> dict[str, object]:
         return {

@@ -1,32 +1,35 @@
-"""Set-based writing for imports: staging tables, COPY, and history rows written in bulk.
+"""Set-based writing for imports: `BulkWriter`, the one writer of every kind's rows.
 
-The enterprise import on PostgreSQL copies each chunk's new rows straight into their table
-(psycopg 3 ``cursor.copy``), formatted beforehand by ``CopyFormatter``, and stages only changed
-rows for an ``UPDATE … FROM``; a ``BackgroundWriter`` does this while the next chunk is read.
-Other imports, and every import on SQLite (``executemany``), stage the valid rows in a temporary
-table and move them into place once the whole file has been read: ``INSERT … SELECT`` for new
-rows, ``UPDATE … FROM`` for changed ones, then history and headcount rows selected from what was
-written.
+An import decides row by row (new, changed or unchanged) and writes a chunk at a time, in its
+run's one transaction:
+- new rows go straight into their table, in one batch, and are then found again by their ids,
+  all above the table's last id before the insert (a short range of the primary key);
+- changed rows are staged in a temporary table and written by one ``UPDATE … FROM``;
+- each gets the history row django-simple-history's signal would have written, with the batch
+  as the reason for the change, by one ``INSERT … SELECT`` per chunk.
+
+What differs between databases sits behind a small backend interface: `PortableBackend`
+(SQLite, and any database Django supports) here, `unions.importing.postgresql` for PostgreSQL
+(COPY, the id sequence), imported only there.
 """
 
 from __future__ import annotations
 
-import io
-import sys
-import threading
+import importlib
 import uuid
-from collections.abc import Callable, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Model
-from psycopg.copy import Copy, FileWriter
 
 __all__ = [
-    "BackgroundWriter",
-    "CopyFormatter",
+    "BulkWriter",
+    "PortableBackend",
+    "RowWrite",
     "Stage",
+    "backend_for",
     "history_columns",
     "history_insert_sql",
     "insert_history",
@@ -34,25 +37,75 @@ __all__ = [
     "select_by_keys",
 ]
 
-_TYPES = {
-    "postgresql": {"text": "text", "int": "bigint", "date": "date", "flag": "smallint"},
-    "sqlite": {"text": "text", "int": "integer", "date": "text", "flag": "integer"},
-}
 # The columns django-simple-history fills itself; the rest copy the recorded row.
 _HISTORY_OWN = frozenset(
     {"history_id", "history_date", "history_change_reason", "history_type", "history_user"}
 )
+# Databases with a backend of their own: vendor -> module exposing `backend`.
+_BACKENDS = {"postgresql": "unions.importing.postgresql"}
 
 
 def quote(name: str) -> str:
     return connection.ops.quote_name(name)
 
 
-class Stage:
-    """A temporary table holding one run's rows until they are written set-based.
+class PortableBackend:
+    """How the writer talks to a database, in plain SQL any of Django's databases runs."""
 
-    ``columns`` are ``(name, kind)`` pairs, kind being ``text``, ``int``, ``date`` or ``flag``
-    (0/1). Create it inside the run's transaction: rolling back drops it with everything else.
+    # Column types of a staging table, by the kinds stages declare.
+    types = {"text": "text", "int": "integer", "date": "text", "flag": "integer", "bool": "integer"}
+    # SQLite caps the number of parameters of a statement (999 in old builds).
+    max_parameters = 900
+
+    def begin(self, connection: BaseDatabaseWrapper) -> None:
+        """Session settings for a run's writes, inside its transaction."""
+
+    def end(self, connection: BaseDatabaseWrapper) -> None:
+        """Undo `begin`, after a failure too."""
+
+    def insert(
+        self,
+        connection: BaseDatabaseWrapper,
+        table: str,
+        columns: Sequence[str],
+        rows: Sequence[Sequence[object]],
+    ) -> None:
+        names = ", ".join(quote(name) for name in columns)
+        marks = ", ".join(["%s"] * len(columns))
+        with connection.cursor() as cursor:
+            cursor.executemany(f"INSERT INTO {quote(table)} ({names}) VALUES ({marks})", rows)
+
+    def last_id(self, connection: BaseDatabaseWrapper, table: str) -> int:
+        """An id that every row inserted next will exceed (ids are never reused here)."""
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT coalesce(max(id), 0) FROM {quote(table)}")
+            return cursor.fetchone()[0]
+
+    def select_in(
+        self, connection: BaseDatabaseWrapper, base_sql: str, keys: Sequence[object]
+    ) -> list[tuple]:
+        """Rows of ``base_sql`` (``SELECT … WHERE column``) whose column is one of `keys`."""
+        found: list[tuple] = []
+        with connection.cursor() as cursor:
+            for start in range(0, len(keys), self.max_parameters):
+                part = keys[start : start + self.max_parameters]
+                cursor.execute(f"{base_sql} IN ({', '.join(['%s'] * len(part))})", list(part))
+                found.extend(cursor.fetchall())
+        return found
+
+
+def backend_for(using: BaseDatabaseWrapper) -> PortableBackend:
+    module = _BACKENDS.get(using.vendor)
+    if module is None:
+        return PortableBackend()
+    return importlib.import_module(module).backend
+
+
+class Stage:
+    """A temporary table holding a chunk's rows until one statement writes them.
+
+    ``columns`` are ``(name, kind)`` pairs, kind being ``text``, ``int``, ``date``, ``flag``
+    (0/1) or ``bool``. Create it inside the run's transaction: rolling back drops it too.
     """
 
     def __init__(
@@ -62,139 +115,29 @@ class Stage:
         self.name = f"import_stage_{uuid.uuid4().hex[:16]}"
         self.table = quote(self.name)
         self.count = 0
-        self._names = ", ".join(quote(name) for name, _kind in self.columns)
-        # The connection object itself, not the thread-local proxy: a BackgroundWriter's
-        # thread must reach the run's own connection and transaction.
         self.connection = using if using is not None else connections[DEFAULT_DB_ALIAS]
+        self.backend = backend_for(self.connection)
 
     def create(self) -> None:
-        types = _TYPES.get(self.connection.vendor, _TYPES["sqlite"])
+        types = self.backend.types
         definition = ", ".join(f"{quote(name)} {types[kind]}" for name, kind in self.columns)
         with self.connection.cursor() as cursor:
             cursor.execute(f"CREATE TEMPORARY TABLE {self.table} ({definition})")
 
     def clear(self) -> None:
         with self.connection.cursor() as cursor:
-            if self.connection.vendor == "postgresql":
-                cursor.execute(f"TRUNCATE {self.table}")
-            else:
-                cursor.execute(f"DELETE FROM {self.table}")
+            cursor.execute(f"DELETE FROM {self.table}")
         self.count = 0
 
-    def append(self, rows: Sequence[tuple]) -> None:
-        if not rows:
-            return
-        with self.connection.cursor() as cursor:
-            if self.connection.vendor == "postgresql":
-                sql = f"COPY {self.table} ({self._names}) FROM STDIN"
-                with cursor.cursor.copy(sql) as copy:
-                    for row in rows:
-                        copy.write_row(row)
-            else:
-                marks = ", ".join(["%s"] * len(self.columns))
-                cursor.executemany(f"INSERT INTO {self.table} VALUES ({marks})", rows)
-        self.count += len(rows)
+    def append(self, rows: Sequence[Sequence[object]]) -> None:
+        if rows:
+            names = [name for name, _kind in self.columns]
+            self.backend.insert(self.connection, self.name, names, rows)
+            self.count += len(rows)
 
     def drop(self) -> None:
         with self.connection.cursor() as cursor:
             cursor.execute(f"DROP TABLE IF EXISTS {self.table}")
-
-
-class CopyFormatter:
-    """Rows in COPY's text format, as bytes that a later ``copy.write()`` sends as they are.
-
-    Formatting is the client's part of a COPY; done apart, it can run in another thread than
-    the one that waits on the server. The formatter borrows a cursor of the run's connection for
-    its type adapters only: it never sends anything.
-    """
-
-    def __init__(self, using: BaseDatabaseWrapper) -> None:
-        using.ensure_connection()
-        self.cursor = using.connection.cursor()
-
-    def __call__(self, rows: Sequence[tuple]) -> bytes:
-        if not rows:
-            return b""
-        buffer = io.BytesIO()
-        with Copy(self.cursor, writer=FileWriter(buffer)) as copy:
-            for row in rows:
-                copy.write_row(row)
-        return buffer.getvalue()
-
-
-class BackgroundWriter:
-    """Writes one chunk of rows while the engine reads the next.
-
-    On PostgreSQL most of a new import's time is the server's: index entries, constraint
-    checks, history rows. Run in a thread, that work overlaps the Python work of parsing the
-    following rows. The thread uses the run's own connection object (Django's thread sharing),
-    so everything stays in the run's one transaction; the reading thread calls ``wait()`` before
-    it queries that connection, so the two never use it at once.
-
-    While it runs, the interpreter hands the GIL over more often (``_QuickHandover``): the
-    writer needs it back after every wait on the server, a dozen times a chunk, and the
-    reading thread, busy in Python, would otherwise keep it for up to 5 ms each time.
-    """
-
-    def __init__(self, using: BaseDatabaseWrapper) -> None:
-        self.connection = using
-        self._executor: ThreadPoolExecutor | None = None
-        self._pending: Future | None = None
-
-    def submit(self, write: Callable[..., None], *args: object) -> None:
-        self.wait()
-        if self._executor is None:
-            self.connection.inc_thread_sharing()
-            _quick_handover.enter()
-            self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="import")
-        self._pending = self._executor.submit(write, *args)
-
-    def wait(self) -> None:
-        """Block until the last chunk is written; its exception, if any, is raised here."""
-        pending, self._pending = self._pending, None
-        if pending is not None:
-            pending.result()
-
-    def close(self) -> None:
-        try:
-            self.wait()
-        finally:
-            if self._executor is not None:
-                self._executor.shutdown(wait=True)
-                self._executor = None
-                self.connection.dec_thread_sharing()
-                _quick_handover.leave()
-
-
-class _QuickHandover:
-    """A shorter thread switch interval while any import writes in the background.
-
-    Counted, because runs in other threads of the same process may overlap: the interval
-    comes back to what it was when the last of them ends.
-    """
-
-    interval = 0.0005  # seconds; Python's default is 0.005
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._users = 0
-        self._saved = sys.getswitchinterval()
-
-    def enter(self) -> None:
-        with self._lock:
-            if self._users == 0:
-                self._saved = sys.getswitchinterval()
-                sys.setswitchinterval(min(self._saved, self.interval))
-            self._users += 1
-
-    def leave(self) -> None:
-        with self._lock:
-            self._users -= 1
-            if self._users == 0:
-                sys.setswitchinterval(self._saved)
-
-
-_quick_handover = _QuickHandover()
 
 
 def select_by_keys(
@@ -206,34 +149,14 @@ def select_by_keys(
 ) -> list[tuple]:
     """Rows of ``table`` whose ``key`` is one of ``keys``: one query per chunk of rows.
 
-    Raw SQL, because the ORM's per-row overhead is most of the cost at this volume; on
-    PostgreSQL an array parameter (``= ANY``) plans far faster than thousands of ``IN`` ones.
+    Raw SQL, because the ORM's per-row overhead is most of the cost at this volume.
     """
     if not keys:
         return []
-    connection = using if using is not None else connections[DEFAULT_DB_ALIAS]
+    using = using if using is not None else connections[DEFAULT_DB_ALIAS]
     selected = ", ".join(quote(column) for column in columns)
     base = f"SELECT {selected} FROM {quote(table)} WHERE {quote(key)}"
-    found: list[tuple] = []
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            if all(isinstance(key, int) for key in keys):
-                # One text parameter is far cheaper to send than an array of thousands.
-                cursor.execute(
-                    f"{base} = ANY(string_to_array(%s, ',')::bigint[])",
-                    [",".join(map(str, keys))],
-                )
-            elif all(isinstance(key, str) and "," not in key for key in keys):
-                cursor.execute(f"{base} = ANY(string_to_array(%s, ','))", [",".join(keys)])
-            else:
-                cursor.execute(f"{base} = ANY(%s)", [list(keys)])
-            return cursor.fetchall()
-        # SQLite caps the number of parameters (999 in old builds).
-        for start in range(0, len(keys), 900):
-            part = keys[start : start + 900]
-            cursor.execute(f"{base} IN ({', '.join(['%s'] * len(part))})", list(part))
-            found.extend(cursor.fetchall())
-    return found
+    return backend_for(using).select_in(using, base, keys)
 
 
 def history_columns(model: type[Model]) -> list[str]:
@@ -277,9 +200,128 @@ def insert_history(
 
     ``from_sql`` is the statement's ``FROM … WHERE …`` part and ``type_sql`` an expression
     giving ``'+'`` or ``'~'``. This is what django-simple-history's post-save signal writes,
-    done for a whole import in one statement.
+    done for a whole chunk in one statement.
     """
     sql = f"{history_insert_sql(model, alias='t', type_sql=type_sql)} {from_sql}"
     with connection.cursor() as cursor:
         cursor.execute(sql, [when, reason[:100], user_id, *params])
         return cursor.rowcount
+
+
+@dataclass(frozen=True, slots=True)
+class RowWrite:
+    """What one row writes: its values (a named record in the writer's column order), and for
+    a stored row its id and the extra staged values (`BulkWriter` ``extras``)."""
+
+    values: tuple
+    id: int | None = None
+    extras: tuple = ()
+
+    @property
+    def is_new(self) -> bool:
+        return self.id is None
+
+    def changed_row(self) -> tuple:
+        return (self.id, *self.values, *self.extras)
+
+
+class BulkWriter:
+    """Writes one import's new and changed rows of one model, a chunk at a time, set-based.
+
+    - ``columns``: ``(name, kind)`` of the columns an import writes, in the order of the values
+      it passes; ``kept`` names those an update leaves as stored (the key, say);
+    - ``extras``: ``(name, kind)`` of staged values that are not columns (a flag for what the
+      writer's subclass does after the update, such as headcounts);
+    - the run's batch, time, reason and user stamp every row and history row.
+
+    Subclasses add what a model writes besides its rows in `after_new` and `after_changed`.
+    """
+
+    def __init__(
+        self,
+        model: type[Model],
+        *,
+        columns: Sequence[tuple[str, str]],
+        run,
+        kept: Sequence[str] = (),
+        extras: Sequence[tuple[str, str]] = (),
+    ) -> None:
+        self.model = model
+        self.table = model._meta.db_table
+        self.columns = tuple(columns)
+        self.kept = frozenset(kept)
+        self.extras = tuple(extras)
+        self.run = run
+        self.connection = connections[DEFAULT_DB_ALIAS]
+        self.backend = backend_for(self.connection)
+        self.stage: Stage | None = None
+        ops = self.connection.ops
+        self.now = ops.adapt_datetimefield_value(run.now)
+        self.today = ops.adapt_datefield_value(run.today)
+
+    def begin(self) -> None:
+        self.backend.begin(self.connection)
+        self.stage = Stage((("id", "int"), *self.columns, *self.extras), using=self.connection)
+        self.stage.create()
+
+    def end(self) -> None:
+        try:
+            self.backend.end(self.connection)
+        finally:
+            if self.stage is not None:
+                self.stage.drop()
+
+    def write(self, rows: Sequence[RowWrite]) -> None:
+        """Write a chunk's decisions: new rows inserted, stored ones updated."""
+        new = [row.values for row in rows if row.is_new]
+        changed = [row.changed_row() for row in rows if not row.is_new]
+        if new:
+            self._insert(new)
+        if changed:
+            self._update(changed)
+
+    # Parameters of the history rows: date, reason, user.
+    @property
+    def _history(self) -> list[object]:
+        return [self.now, self.run.reason, self.run.user_id]
+
+    def _insert(self, rows: Sequence[Sequence[object]]) -> None:
+        last = self.backend.last_id(self.connection, self.table)
+        stamps = (self.run.batch_id, self.now, self.now)
+        names = [name for name, _kind in self.columns]
+        columns = [*names, "last_import_batch_id", "created_at", "updated_at"]
+        self.backend.insert(self.connection, self.table, columns, [(*row, *stamps) for row in rows])
+        # This chunk's rows: above the last id, and stamped with the batch.
+        where = f"FROM {quote(self.table)} t WHERE t.id > %s AND t.last_import_batch_id = %s"
+        params = [last, self.run.batch_id]
+        with self.connection.cursor() as cursor:
+            history = history_insert_sql(self.model, alias="t", type_sql="'+'")
+            cursor.execute(f"{history} {where}", [*self._history, *params])
+            self.after_new(cursor, where, params)
+
+    def _update(self, rows: Sequence[Sequence[object]]) -> None:
+        stage = self.stage
+        stage.clear()
+        stage.append(rows)
+        table, s = quote(self.table), stage.table
+        assignments = ", ".join(
+            f"{quote(name)} = s.{quote(name)}"
+            for name, _kind in self.columns
+            if name not in self.kept
+        )
+        with self.connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {table} SET {assignments}, last_import_batch_id = %s, updated_at = %s "
+                f"FROM {s} s WHERE {table}.id = s.id",
+                [self.run.batch_id, self.now],
+            )
+            history = history_insert_sql(self.model, alias="t", type_sql="'~'")
+            cursor.execute(f"{history} FROM {s} s JOIN {table} t ON t.id = s.id", self._history)
+            self.after_changed(cursor, s)
+
+    def after_new(self, cursor, where: str, params: list[object]) -> None:
+        """Write what new rows bring besides themselves; ``where`` (``FROM … t WHERE …``,
+        with ``params``) selects this chunk's new rows as ``t``."""
+
+    def after_changed(self, cursor, stage_table: str) -> None:
+        """Write what changed rows bring besides themselves, from the stage (aliased ``s``)."""

@@ -14,8 +14,8 @@ are blanked as soon as a row is read: they are never stored, nor echoed in an er
 from __future__ import annotations
 
 import datetime
+from typing import NamedTuple
 
-from django.db import connection
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -30,13 +30,11 @@ from unions.importing import (
     ImportSpec,
     Row,
     Vocabulary,
-    insert_history,
     parse_date,
     register,
 )
-from unions.importing import Stage as StagingTable
 from unions.importing.cells import cell_text, clean, parse_text, text_parser
-from unions.importing.writing import quote, select_by_keys
+from unions.importing.writing import BulkWriter, RowWrite, select_by_keys
 from unions.members.models import Member
 from unions.text import fold
 
@@ -255,13 +253,11 @@ _MEMBER_FIELDS = (
     "vgcl_number",
     "search_key",
 )
-_MEMBER_STAGE = (
-    ("is_new", "flag"),
-    ("id", "int"),
+WRITTEN = (
     ("full_name", "text"),
     ("search_key", "text"),
     ("date_of_birth", "date"),
-    ("birth_year_only", "flag"),
+    ("birth_year_only", "bool"),
     ("gender", "text"),
     ("national_id", "text"),
     ("union_id", "int"),
@@ -270,7 +266,29 @@ _MEMBER_STAGE = (
     ("phone", "text"),
     ("job", "text"),
     ("vgcl_number", "text"),
+    ("youth_union", "bool"),
 )
+
+
+class MemberValues(NamedTuple):
+    """What an import writes of a member, in `WRITTEN` order."""
+
+    full_name: str
+    search_key: str
+    date_of_birth: datetime.date
+    birth_year_only: bool
+    gender: str
+    national_id: str | None
+    union_id: int
+    joined_on: datetime.date | None
+    education: str
+    phone: str
+    job: str
+    vgcl_number: str
+    # Lists do not say; a new member is not known to be one, and an update keeps it.
+    youth_union: bool = False
+
+
 # Row fields compared with the stored member; text ones after NFC and whitespace folding.
 _MEMBER_COMPARED = (
     "full_name",
@@ -298,8 +316,8 @@ class MemberImport(MemberIdentity, ImportSpec):
     key_column = "national_id"
     name_column = "full_name"
 
-    def prepare(self) -> None:
-        self.staging: StagingTable | None = None
+    def load(self) -> None:
+        self.writer: BulkWriter | None = None
         self._union_names: dict[int, str] = {}
 
     def parse(self, row: Row) -> None:
@@ -397,7 +415,7 @@ class MemberImport(MemberIdentity, ImportSpec):
         values = {**row.values, "union_id": union_id}
         if stored is None:
             row.status = CREATED
-            row.data = self._staged(1, None, values)
+            row.data = RowWrite(_member_values(values))
             return
         new = {}
         for name in _MEMBER_COMPARED:
@@ -418,27 +436,7 @@ class MemberImport(MemberIdentity, ImportSpec):
             return
         row.status = UPDATED
         row.changes = changes
-        row.data = self._staged(0, stored["id"], new)
-
-    @staticmethod
-    def _staged(is_new: int, pk: int | None, values: dict) -> tuple:
-        name = values["full_name"]
-        return (
-            is_new,
-            pk,
-            name,
-            fold(name),
-            values["date_of_birth"],
-            1 if values.get("birth_year_only") else 0,
-            values.get("gender") or "",
-            values.get("national_id") or None,
-            values["union_id"],
-            values.get("joined_on"),
-            values.get("education") or "",
-            values.get("phone") or "",
-            values.get("job") or "",
-            values.get("vgcl_number") or "",
-        )
+        row.data = RowWrite(_member_values(new), id=stored["id"])
 
     def describe(self, row: Row) -> list[dict[str, str]]:
         if row.status == CREATED:
@@ -468,54 +466,36 @@ class MemberImport(MemberIdentity, ImportSpec):
     # Writing ---------------------------------------------------------------------------------
 
     def begin(self) -> None:
-        self.staging = StagingTable(_MEMBER_STAGE)
-        self.staging.create()
+        self.writer = BulkWriter(Member, columns=WRITTEN, kept=("youth_union",), run=self.run)
+        self.writer.begin()
 
     def stage(self, rows: list[Row]) -> None:
-        self.staging.append([row.data for row in rows])
-
-    def end(self) -> None:
-        if self.staging is not None:
-            self.staging.drop()
+        self.writer.write([row.data for row in rows])
 
     def write(self) -> None:
-        staging = self.staging
-        if staging is None or not staging.count:
-            return
-        run = self.run
-        now = connection.ops.adapt_datetimefield_value(run.now)
-        table = quote(Member._meta.db_table)
-        s = staging.table
-        plain = [name for name, _kind in _MEMBER_STAGE[2:] if name != "birth_year_only"]
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"INSERT INTO {table} ({', '.join(quote(n) for n in plain)}, "
-                f"{quote('birth_year_only')}, {quote('youth_union')}, "
-                f"{quote('last_import_batch_id')}, {quote('created_at')}, {quote('updated_at')}) "
-                f"SELECT {', '.join(f's.{quote(n)}' for n in plain)}, "
-                f"(s.{quote('birth_year_only')} = 1), %s, %s, %s, %s "
-                f"FROM {s} s WHERE s.is_new = 1",
-                [False, run.batch_id, now, now],
-            )
-            assignments = ", ".join(f"{quote(n)} = s.{quote(n)}" for n in plain)
-            cursor.execute(
-                f"UPDATE {table} SET {assignments}, "
-                f"{quote('birth_year_only')} = (s.{quote('birth_year_only')} = 1), "
-                f"{quote('last_import_batch_id')} = %s, {quote('updated_at')} = %s "
-                f"FROM {s} s WHERE {table}.id = s.id AND s.is_new = 0",
-                [run.batch_id, now],
-            )
-        # Every member this batch wrote carries it; those staged with an id were updates.
-        insert_history(
-            Member,
-            from_sql=f"FROM {table} t WHERE t.{quote('last_import_batch_id')} = %s",
-            type_sql=f"CASE WHEN EXISTS (SELECT 1 FROM {s} u WHERE u.id = t.id AND u.is_new = 0) "
-            f"THEN '~' ELSE '+' END",
-            params=[run.batch_id],
-            when=now,
-            reason=run.reason,
-            user_id=run.user_id,
-        )
+        """Nothing left: every chunk was written as it came."""
+
+    def end(self) -> None:
+        if self.writer is not None:
+            self.writer.end()
+
+
+def _member_values(values: dict) -> MemberValues:
+    name = values["full_name"]
+    return MemberValues(
+        full_name=name,
+        search_key=fold(name),
+        date_of_birth=values["date_of_birth"],
+        birth_year_only=bool(values.get("birth_year_only")),
+        gender=values.get("gender") or "",
+        national_id=values.get("national_id") or None,
+        union_id=values["union_id"],
+        joined_on=values.get("joined_on"),
+        education=values.get("education") or "",
+        phone=values.get("phone") or "",
+        job=values.get("job") or "",
+        vgcl_number=values.get("vgcl_number") or "",
+    )
 
 
 register(MemberImport)
