@@ -733,25 +733,33 @@ def _build_unions(
 ) -> None:
     chosen = _unionised(rng, built, seed, threshold)
     for index, item in enumerate(built):
-        row = item.row
         if index in chosen:
             if rng.random() < 0.02:
                 _add_union(rng, item, today, dissolved=True, before_current=True)
             _add_union(rng, item, today, dissolved=False)
-        elif _is_eligible(row, threshold):
-            if rng.random() < 0.03:  # a union that fell apart and was never re-founded
-                _add_union(rng, item, today, dissolved=True)
-        elif row.status == Enterprise.Status.DISSOLVED:
-            if rng.random() < 0.5:
-                _add_union(rng, item, today, dissolved=True)
-        elif row.status == Enterprise.Status.SUSPENDED:
-            if rng.random() < 0.5:
-                _add_union(rng, item, today, dissolved=rng.random() < 0.3)
-        elif row.workers is None:
-            if rng.random() < 0.35:
-                _add_union(rng, item, today, dissolved=False)
-        elif row.workers >= 5 and rng.random() < 0.3:  # small, yet organised
+        else:
+            _add_unchosen_union(rng, item, today, threshold)
+
+
+def _add_unchosen_union(
+    rng: random.Random, item: _NewEnterprise, today: datetime.date, threshold: int
+) -> None:
+    """The unions of an enterprise outside the covered share: past ones, or small ones."""
+    row = item.row
+    if _is_eligible(row, threshold):
+        if rng.random() < 0.03:  # a union that fell apart and was never re-founded
+            _add_union(rng, item, today, dissolved=True)
+    elif row.status == Enterprise.Status.DISSOLVED:
+        if rng.random() < 0.5:
+            _add_union(rng, item, today, dissolved=True)
+    elif row.status == Enterprise.Status.SUSPENDED:
+        if rng.random() < 0.5:
+            _add_union(rng, item, today, dissolved=rng.random() < 0.3)
+    elif row.workers is None:
+        if rng.random() < 0.35:
             _add_union(rng, item, today, dissolved=False)
+    elif row.workers >= 5 and rng.random() < 0.3:  # small, yet organised
+        _add_union(rng, item, today, dissolved=False)
 
 
 def _add_union(
