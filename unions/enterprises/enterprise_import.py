@@ -17,7 +17,7 @@ from unions.importing.cells import (
     Memo,
     Vocabulary,
     cell_text,
-    clean,
+    differs_from_stored,
     parse_date,
     parse_tax_code,
     parse_whole_number,
@@ -27,7 +27,7 @@ from unions.importing.engine import CREATED, UNCHANGED, UPDATED, CellGroup, Impo
 from unions.importing.lookups import Territory
 from unions.importing.reading import Column
 from unions.importing.registry import register
-from unions.importing.writing import BulkWriter, RowWrite, quote, select_by_keys
+from unions.importing.writing import BulkWriter, RowWrite, WritesInBulk, quote, select_by_keys
 from unions.text import fold
 
 __all__ = ["TAX_CODE", "EnterpriseImport"]
@@ -279,7 +279,7 @@ class EnterpriseWriter(BulkWriter):
 
 
 @register
-class EnterpriseImport(ImportSpec):
+class EnterpriseImport(WritesInBulk, ImportSpec):
     """Upserts enterprises by tax code, with headcount history and history rows."""
 
     kind = "enterprises"
@@ -297,7 +297,6 @@ class EnterpriseImport(ImportSpec):
 
     def load(self) -> None:
         self.territory = Territory()
-        self.writer: EnterpriseWriter | None = None
 
     def prepare(self) -> None:
         layout = self.layout
@@ -509,7 +508,9 @@ class EnterpriseImport(ImportSpec):
         changes = [
             (field, getattr(stored, column), merged[field])
             for field, column in COMPARED.items()
-            if _differs(field, merged[field], getattr(stored, column))
+            if differs_from_stored(
+                merged[field], getattr(stored, column), is_text=field in _TEXT_FIELDS
+            )
         ]
         if not changes:
             row.status = UNCHANGED
@@ -592,25 +593,8 @@ class EnterpriseImport(ImportSpec):
 
     # Writing ---------------------------------------------------------------------------------
 
-    def begin(self) -> None:
-        self.writer = EnterpriseWriter(self.run)
-        self.writer.begin()
-
-    def stage(self, rows: list[Row]) -> None:
-        """Each chunk is written at once (`BulkWriter`), while the child reads the next."""
-        self.writer.write([row.data for row in rows])
-
-    def write(self) -> None:
-        """Nothing left: every chunk was written as it came."""
-
-    def end(self) -> None:
-        if self.writer is not None:
-            self.writer.end()
-
-
-def _differs(field: str, new: object, old: object) -> bool:
-    """Whether a value changes what is stored; stored text counts as its cleaned form."""
-    return new != old and (field not in _TEXT_FIELDS or new != clean(old))
+    def make_writer(self) -> EnterpriseWriter:
+        return EnterpriseWriter(self.run)
 
 
 # Fields a new enterprise's preview lists, in the file's usual order.

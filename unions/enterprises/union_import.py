@@ -13,6 +13,7 @@ from unions.enterprises.models import Enterprise, GrassrootsUnion
 from unions.importing.cells import (
     cell_text,
     clean,
+    differs_from_stored,
     parse_date,
     parse_whole_number,
     text_parser,
@@ -21,7 +22,7 @@ from unions.importing.engine import CREATED, UNCHANGED, UPDATED, ImportSpec, Row
 from unions.importing.lookups import Territory, UpperUnions
 from unions.importing.reading import Column
 from unions.importing.registry import register
-from unions.importing.writing import BulkWriter, RowWrite, select_by_keys
+from unions.importing.writing import BulkWriter, RowWrite, WritesInBulk, select_by_keys
 from unions.text import fold
 
 __all__ = ["GrassrootsUnionImport"]
@@ -149,7 +150,7 @@ _TEXT_FIELDS = frozenset({"name", "decision_number", "chair"})
 
 
 @register
-class GrassrootsUnionImport(ImportSpec):
+class GrassrootsUnionImport(WritesInBulk, ImportSpec):
     """Creates or corrects each enterprise's latest grassroots union, keyed by tax code."""
 
     kind = "unions"
@@ -161,7 +162,6 @@ class GrassrootsUnionImport(ImportSpec):
     def load(self) -> None:
         self.territory = Territory()
         self.upper_unions = UpperUnions(self.territory)
-        self.writer: BulkWriter | None = None
         self._name = text_parser(_MAX["name"])
         self._decision = text_parser(_MAX["decision_number"])
         self._chair = text_parser(_MAX["chair"])
@@ -266,7 +266,9 @@ class GrassrootsUnionImport(ImportSpec):
         changes = [
             (field, getattr(union, column), new[field])
             for field, column in COMPARED.items()
-            if _differs(field, new[field], getattr(union, column))
+            if differs_from_stored(
+                new[field], getattr(union, column), is_text=field in _TEXT_FIELDS
+            )
         ]
         if not changes:
             row.status = UNCHANGED
@@ -317,24 +319,6 @@ class GrassrootsUnionImport(ImportSpec):
 
     # Writing ---------------------------------------------------------------------------------
 
-    def begin(self) -> None:
+    def make_writer(self) -> BulkWriter:
         # An update keeps the union's enterprise.
-        self.writer = BulkWriter(
-            GrassrootsUnion, columns=WRITTEN, kept=("enterprise_id",), run=self.run
-        )
-        self.writer.begin()
-
-    def stage(self, rows: list[Row]) -> None:
-        self.writer.write([row.data for row in rows])
-
-    def write(self) -> None:
-        """Nothing left: every chunk was written as it came."""
-
-    def end(self) -> None:
-        if self.writer is not None:
-            self.writer.end()
-
-
-def _differs(field: str, new: object, old: object) -> bool:
-    """Whether a value changes what is stored; stored text counts as its cleaned form."""
-    return new != old and (field not in _TEXT_FIELDS or new != clean(old))
+        return BulkWriter(GrassrootsUnion, columns=WRITTEN, kept=("enterprise_id",), run=self.run)

@@ -26,37 +26,40 @@ The web flow (upload → preview → confirm) calls:
 - ``template_workbook(spec) -> bytes``: an empty list with the recognised headers.
 
 ``progress(rows_done, rows_total_or_None)`` is called after each chunk of rows, for a progress
-bar in a background task. On PostgreSQL a chunk may be being written (on the run's connection,
-in a helper thread) while it runs: a callback that queries the database waits for that write.
+bar in a background task. The file is parsed in a child process with memory and CPU limits
+(:mod:`.sandbox`); chunks come back to the parent, which classifies and writes them on its own
+connection, in one transaction.
 
 Adding a kind of import
 -----------------------
-Subclass :class:`ImportSpec` (see ``enterprises.py`` and ``grassroots.py``) and decorate it
-with :func:`register`:
+Subclass :class:`ImportSpec` (see ``unions/enterprises/enterprise_import.py`` and
+``union_import.py``) and decorate it with :func:`register`:
 
-- ``kind`` (an ``ImportBatch.Kind`` value), ``columns`` (:class:`Column`: field name, header
+- ``kind`` (its registered name) and ``label``, ``columns`` (:class:`Column`: field name, header
   aliases, required), ``dropped_columns`` (recognised but never stored, named in a notice),
   ``key_column`` (a value seen twice in a file is an error; ``duplicate_message``) and
   ``name_column`` (with the key, what tells a data row from a blank or totals row);
-- ``prepare()``: build lookups once per file (:class:`Territory` has districts, communes,
-  zones and upper unions);
+- ``load()``: read what the rows are decided against from the database, once per file, in the
+  parent (:class:`Territory` has districts, communes, zones and upper unions);
+- ``prepare()``: in the reading child, once the header is known, set up what parsing needs;
 - ``parse(row)``: read cells with ``self.read(row, field, parser, required=...)`` and the
   parsers of :mod:`.cells` (``parse_tax_code``, ``parse_date``, ``parse_whole_number``,
   ``parse_text``, :class:`Vocabulary`), or ``row.cell(field)`` plus ``row.error``/``row.warn``.
-  ``self.layout`` (columns found) is set before ``prepare``. For speed, wrap a parser whose
+  ``self.layout`` (columns found) is set before ``prepare``. ``parse`` runs in the child: it
+  must not query the database. For speed, wrap a parser whose
   column repeats its values in :class:`~.cells.Memo`, and parse columns that go together
   (district, commune, zone) with a :class:`CellGroup`: once per distinct combination;
 - ``classify(rows)``: a chunk at a time, look the rows up in one query, check the write scope
   (``self.run.may_write(managing_union_id)``), and set ``row.status`` to ``CREATED``,
   ``UPDATED`` or ``UNCHANGED`` (with ``row.changes`` for the preview) or add errors. Put what
   to write in ``row.data``;
-- ``begin()``/``stage(rows)``/``write()``/``end()``: create a :class:`Stage`, append the rows'
-  data, then write set-based and call :func:`insert_history` (or
-  :func:`~.writing.history_insert_sql` inside your own statement). ``stage`` may also write a
-  chunk at once, even in a :class:`~.writing.BackgroundWriter` (``enterprises.py`` does on
-  PostgreSQL): when the run ends with errors and no ``skip_errors``, the engine rolls the whole
-  transaction back. Raise :class:`AbortImport` in ``write`` to roll back with a file-level
-  error. ``end`` always runs, after a failure too.
+- ``begin()``/``stage(rows)``/``write()``/``end()``: put a :class:`~.writing.RowWrite` in each
+  row's ``data`` and hand the chunk to a :class:`~.writing.BulkWriter`, which inserts the new
+  rows, updates the changed ones and writes their history set-based, through the database's
+  backend (COPY on PostgreSQL); :class:`~.writing.WritesInBulk` does these steps for a spec
+  that only says its writer. When the run ends with errors and no ``skip_errors``, the engine
+  rolls the whole transaction back. Raise :class:`AbortImport` in ``write`` to roll back with a
+  file-level error. ``end`` always runs, after a failure too.
 
 The engine does the rest: reading, header detection, row numbers, skipped rows, duplicate keys,
 counting, capping the listed issues, the transaction, dry runs, ``--skip-errors`` and the batch.

@@ -85,6 +85,12 @@ def cell_text(value: object) -> str:
 _INVISIBLE_RE = re.compile("[\u200b\u2060\ufeff]")
 
 
+def differs_from_stored(new: object, stored: object, *, is_text: bool) -> bool:
+    """Whether a row's value changes what is stored; stored text counts as its cleaned form,
+    so that a value stored before cleaning is not rewritten for whitespace alone."""
+    return new != stored and (not is_text or new != clean(stored))
+
+
 def clean(value: object) -> str:
     """``unions.text.clean_text``, with a fast path for the text cells an import reads by the
     hundred thousand; a date cell reads as dd/mm/yyyy. The result is the same."""

@@ -325,3 +325,30 @@ class BulkWriter:
 
     def after_changed(self, cursor, stage_table: str) -> None:
         """Write what changed rows bring besides themselves, from the stage (aliased ``s``)."""
+
+
+class WritesInBulk:
+    """The writing steps of a spec whose every chunk goes straight to one `BulkWriter`.
+
+    Mixed in before `ImportSpec`; the spec says which writer in `make_writer`.
+    """
+
+    writer: BulkWriter | None = None
+
+    def make_writer(self) -> BulkWriter:
+        raise NotImplementedError
+
+    def begin(self) -> None:
+        self.writer = self.make_writer()
+        self.writer.begin()
+
+    def stage(self, rows: list) -> None:
+        """Each chunk is written at once, while the child reads the next."""
+        self.writer.write([row.data for row in rows])
+
+    def write(self) -> None:
+        """Nothing left: every chunk was written as it came."""
+
+    def end(self) -> None:
+        if self.writer is not None:
+            self.writer.end()

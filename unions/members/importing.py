@@ -34,7 +34,7 @@ from unions.importing import (
     register,
 )
 from unions.importing.cells import cell_text, clean, parse_text, text_parser
-from unions.importing.writing import BulkWriter, RowWrite, select_by_keys
+from unions.importing.writing import BulkWriter, RowWrite, WritesInBulk, select_by_keys
 from unions.members.models import Member
 from unions.text import fold
 
@@ -306,7 +306,7 @@ _MEMBER_COMPARED = (
 _MEMBER_TEXT = frozenset({"full_name", "education", "phone", "job", "vgcl_number"})
 
 
-class MemberImport(MemberIdentity, ImportSpec):
+class MemberImport(MemberIdentity, WritesInBulk, ImportSpec):
     """Creates or updates union members, in the active union of their enterprise."""
 
     kind = "members"
@@ -317,7 +317,6 @@ class MemberImport(MemberIdentity, ImportSpec):
     name_column = "full_name"
 
     def load(self) -> None:
-        self.writer: BulkWriter | None = None
         self._union_names: dict[int, str] = {}
 
     def parse(self, row: Row) -> None:
@@ -465,19 +464,8 @@ class MemberImport(MemberIdentity, ImportSpec):
 
     # Writing ---------------------------------------------------------------------------------
 
-    def begin(self) -> None:
-        self.writer = BulkWriter(Member, columns=WRITTEN, kept=("youth_union",), run=self.run)
-        self.writer.begin()
-
-    def stage(self, rows: list[Row]) -> None:
-        self.writer.write([row.data for row in rows])
-
-    def write(self) -> None:
-        """Nothing left: every chunk was written as it came."""
-
-    def end(self) -> None:
-        if self.writer is not None:
-            self.writer.end()
+    def make_writer(self) -> BulkWriter:
+        return BulkWriter(Member, columns=WRITTEN, kept=("youth_union",), run=self.run)
 
 
 def _member_values(values: dict) -> MemberValues:
