@@ -171,9 +171,8 @@ def test_every_candidate_models_admin_logs_its_pages():
 
 
 def test_a_referral_page_is_logged(client, world, district_staff):
-    referral = world["own"].extras.get("referral")
-    if referral is None or type(referral) not in admin.site._registry:
-        pytest.skip("no referral admin yet")
+    referral = world["own"].extras["referral"]
+    assert type(referral) in admin.site._registry
     client.force_login(district_staff)
     assert client.get(change_url(referral)).status_code == 200
     entry = ReadLog.objects.get()
