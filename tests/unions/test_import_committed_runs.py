@@ -97,6 +97,29 @@ def test_a_database_error_in_a_later_chunk_leaves_nothing_written(
     assert ImportBatch.objects.get().outcome == ImportBatch.Outcome.FILE_ERROR
 
 
+def test_a_statement_sent_without_waiting_that_fails_leaves_nothing_written(
+    tmp_path, units, small_chunks, monkeypatch
+):
+    # Headcounts follow each chunk's insert without waiting for it (pipeline mode on
+    # PostgreSQL): the server's refusal is read at the next wait, and still rolls all back.
+    rows, _stored = stored_and_new_rows()
+    before = counts()
+    after_new = EnterpriseWriter.after_new
+    calls = []
+
+    def refuse_the_second_chunk(self, cursor, where, params):
+        after_new(self, cursor, where, params)
+        calls.append(1)
+        if len(calls) == 2:
+            cursor.execute("INSERT INTO unions_headcount (id) VALUES (NULL)")
+
+    monkeypatch.setattr(EnterpriseWriter, "after_new", refuse_the_second_chunk)
+    result = run(tmp_path, rows)
+    assert result.exit_code == 2
+    assert result.error.startswith("Cơ sở dữ liệu từ chối việc nhập")
+    assert counts() == before
+
+
 def test_a_row_error_in_a_later_chunk_rolls_back_the_chunks_already_written(
     tmp_path, units, small_chunks
 ):

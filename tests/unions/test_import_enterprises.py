@@ -692,10 +692,11 @@ def test_deleting_an_enterprise_deletes_its_headcounts(tmp_path):
 # Queries of a run whose rows fit in one chunk, the same for any number of rows:
 # batch insert, earlier-import notice; districts, communes, former units, zones, upper unions;
 # savepoint, (PostgreSQL: constraints checked per statement,) create stage, stored rows, the
-# last id (PostgreSQL: the id sequence's last value), the new rows (SQLite: executemany;
-# PostgreSQL: COPY, not logged), their history, their headcounts, (PostgreSQL: constraints
-# deferred again,) drop stage, release savepoint, batch update.
-QUERIES_FOR_ONE_CHUNK = {"postgresql": 18, "sqlite": 17}
+# last id (PostgreSQL: the id sequence's last value), the new rows staged (SQLite:
+# executemany; PostgreSQL: COPY, not logged) and moved into their table, their history, their
+# headcounts, (PostgreSQL: constraints deferred again,) drop stage, release savepoint, batch
+# update.
+QUERIES_FOR_ONE_CHUNK = {"postgresql": 19, "sqlite": 18}
 
 
 # Write scope -------------------------------------------------------------------------------
@@ -841,13 +842,13 @@ def test_chunks_grow_from_the_first_chunk_size_to_the_chunk_size(tmp_path, monke
     monkeypatch.setattr(EnterpriseImport, "first_chunk_size", 2)
     monkeypatch.setattr(EnterpriseImport, "chunk_size", 8)
     sizes = []
-    classify = EnterpriseImport.classify
+    fetch = EnterpriseImport.fetch
 
     def record(self, rows):
         sizes.append(len(rows))
-        classify(self, rows)
+        return fetch(self, rows)
 
-    monkeypatch.setattr(EnterpriseImport, "classify", record)
+    monkeypatch.setattr(EnterpriseImport, "fetch", record)
     lines = [HEADER] + [[code(), f"Công ty {n}", "Huyện Yên Thế", "", n] for n in range(25)]
     result = run_import(spec="enterprises", path=write(tmp_path / "ds.xlsx", lines))
     assert result.created == 25

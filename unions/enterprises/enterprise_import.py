@@ -291,6 +291,7 @@ class EnterpriseImport(WritesInBulk, ImportSpec):
     # the child reads the rest (benchmarks/README.md).
     chunk_size = 10_000
     first_chunk_size = 1000
+    classifies_offline = True
 
     def duplicate_message(self, first_row: int) -> str:
         return _("This tax code already appears on row %(row)d of the file.") % {"row": first_row}
@@ -328,6 +329,10 @@ class EnterpriseImport(WritesInBulk, ImportSpec):
     # Reading ---------------------------------------------------------------------------------
 
     def parse(self, row: Row) -> None:
+        self.parse_cells(row)
+        self.parse_groups(row)
+
+    def parse_cells(self, row: Row) -> None:
         # Cells are taken by index rather than through row.cell(): this runs for every row.
         values, cells = row.values, row.cells
         width = len(cells)
@@ -342,6 +347,10 @@ class EnterpriseImport(WritesInBulk, ImportSpec):
                 values[name] = parser(value)
             except CellError as error:
                 row.error(name, error.message)
+        if "name" in values:
+            values["search_key"] = fold(values["name"])
+
+    def parse_groups(self, row: Row) -> None:
         self._place.apply(row)
         self._profile.apply(row)
 
@@ -390,23 +399,24 @@ class EnterpriseImport(WritesInBulk, ImportSpec):
             )
         if district_id is not None:
             values["district"] = district_id
-        if zone_cell is not None:
-            zone_id = territory.zone(zone_cell)
-            if zone_id is None:
-                issues.append(
-                    (
-                        False,
-                        "industrial_zone",
-                        _(
-                            "Unknown industrial zone: the stored zone is kept. Known zones: "
-                            "%(zones)s."
-                        )
-                        % {"zones": ", ".join(sorted(territory.zone_names.values()))},
-                    )
-                )
-            else:
-                values["industrial_zone"] = zone_id
+        zone_id = self._read_zone(zone_cell, values, issues)
+        if district_id is not None:
+            # Known from the place alone: worked out once per combination, not per row.
+            values["managing_union"] = territory.managing_union(district_id, zone_id)
         return values, tuple(issues)
+
+    def _read_zone(self, zone_cell, values: dict, issues: list) -> int | None:
+        if zone_cell is None:
+            return None
+        territory = self.territory
+        zone_id = territory.zone(zone_cell)
+        if zone_id is None:
+            message = _("Unknown industrial zone: the stored zone is kept. Known zones: %(zones)s.")
+            zones = ", ".join(sorted(territory.zone_names.values()))
+            issues.append((False, "industrial_zone", message % {"zones": zones}))
+        else:
+            values["industrial_zone"] = zone_id
+        return zone_id
 
     def _read_profile(self, ownership_cell, legal_form_cell, sector_cell, status_cell):
         values: dict[str, object] = {}
@@ -444,13 +454,15 @@ class EnterpriseImport(WritesInBulk, ImportSpec):
 
     # Comparing -------------------------------------------------------------------------------
 
-    def classify(self, rows: list[Row]) -> None:
+    def fetch(self, rows: list[Row]) -> dict[str, StoredEnterprise]:
         codes = [row.values["tax_code"] for row in rows if "tax_code" in row.values]
         fields = ("tax_code", *StoredEnterprise._fields)
-        stored = {
+        return {
             record[0]: StoredEnterprise(*record[1:])
             for record in select_by_keys(Enterprise._meta.db_table, fields, "tax_code", codes)
         }
+
+    def decide(self, rows: list[Row], stored: dict[str, StoredEnterprise]) -> None:
         for row in rows:
             code = row.values.get("tax_code")
             if code is None:
@@ -465,9 +477,8 @@ class EnterpriseImport(WritesInBulk, ImportSpec):
         values, run = row.values, self.run
         district_id = values.get("district")
         zone_id = values.get("industrial_zone")
-        managing_union_id = None
+        managing_union_id = values.get("managing_union")
         if district_id is not None:
-            managing_union_id = self.territory.managing_union(district_id, zone_id)
             if not run.may_write(managing_union_id):
                 in_zone = managing_union_id == self.territory.zone_union_id and zone_id
                 row.error(
@@ -484,7 +495,7 @@ class EnterpriseImport(WritesInBulk, ImportSpec):
             EnterpriseValues(
                 tax_code=values["tax_code"],
                 name=name,
-                search_key=fold(name),
+                search_key=values["search_key"],
                 address=values.get("address", ""),
                 district_id=district_id,
                 commune_id=values.get("commune"),
@@ -521,7 +532,7 @@ class EnterpriseImport(WritesInBulk, ImportSpec):
             EnterpriseValues(
                 tax_code=values["tax_code"],
                 name=merged["name"],
-                search_key=fold(merged["name"]),
+                search_key=values["search_key"],
                 address=merged["address"],
                 district_id=merged["district"],
                 commune_id=merged["commune"],

@@ -262,6 +262,10 @@ class ImportSpec:
     # When set, the first chunk has this many rows and each next one twice as many, up to
     # ``chunk_size``: a spec that writes in the background starts writing sooner.
     first_chunk_size: ClassVar[int | None] = None
+    # Whether the spec classifies through ``fetch`` and ``decide``: then each chunk is fetched,
+    # the previous chunk's writes are sent, and the chunk is decided while the server writes.
+    # Keys are unique in a file, so a chunk's stored rows never depend on the chunk before.
+    classifies_offline: ClassVar[bool] = False
 
     def __init__(self, run: ImportRun) -> None:
         self.run = run
@@ -294,6 +298,14 @@ class ImportSpec:
         """Read the row's cells into ``row.values``, with its errors and warnings."""
         raise NotImplementedError
 
+    def parse_cells(self, row: Row) -> None:
+        """The part of ``parse`` run in the reading child: by default all of it."""
+        self.parse(row)
+
+    def parse_groups(self, row: Row) -> None:
+        """The rest of ``parse``, run in the parent as each chunk arrives: cheap lookups of
+        cell groups (`CellGroup`) whose values need not then cross between processes."""
+
     def key(self, row: Row) -> object:
         return row.values.get(self.key_column)
 
@@ -320,7 +332,19 @@ class ImportSpec:
     # Comparing -------------------------------------------------------------------------------
 
     def classify(self, rows: list[Row]) -> None:
-        """Set each row's ``status`` (or add errors), and ``data`` for rows to write."""
+        """Set each row's ``status`` (or add errors), and ``data`` for rows to write.
+
+        A spec overrides this, or ``fetch`` and ``decide`` when deciding needs no query.
+        """
+        self.decide(rows, self.fetch(rows))
+
+    def fetch(self, rows: list[Row]) -> object:
+        """Read what ``decide`` compares a chunk's rows with (its queries, all of them)."""
+        raise NotImplementedError
+
+    def decide(self, rows: list[Row], found: object) -> None:
+        """``classify`` without a query: the engine runs it while the server writes the
+        previous chunk (``classifies_offline``)."""
         raise NotImplementedError
 
     def describe(self, row: Row) -> list[dict[str, str]]:
@@ -359,6 +383,9 @@ class ImportSpec:
     def write(self) -> None:
         """Write the staged rows in bulk, with their history."""
         raise NotImplementedError
+
+    def settle(self) -> None:
+        """Wait for the writes ``stage`` sent without waiting (see `BulkWriter`)."""
 
     def end(self) -> None:
         """Drop the staging table."""
@@ -712,6 +739,35 @@ class _Chunk:
     rows: list[Row]
     skipped: int
 
+    def __reduce__(self):
+        # Chunks cross from the reading child to the parent: sent column by column, with the
+        # issues of the few rows that have any, they cost a fraction of pickling each row.
+        rows = self.rows
+        issues = {
+            index: (row.errors, row.warnings)
+            for index, row in enumerate(rows)
+            if row.errors or row.warnings
+        }
+        return _restore_chunk, (
+            self.skipped,
+            rows[0].layout if rows else None,
+            [row.number for row in rows],
+            [tuple(row.cells) for row in rows],  # tuples of plain values go untracked by gc
+            [row.values for row in rows],
+            issues,
+        )
+
+
+def _restore_chunk(skipped, layout, numbers, cells, values, issues) -> _Chunk:
+    rows = []
+    for number, row_cells, row_values in zip(numbers, cells, values, strict=True):
+        row = Row(number, row_cells, layout)
+        row.values = row_values
+        rows.append(row)
+    for index, (errors, warnings) in issues.items():
+        rows[index].errors, rows[index].warnings = errors, warnings
+    return _Chunk(rows, skipped)
+
 
 def read_file(
     send: Callable[[object], None],
@@ -743,7 +799,6 @@ def _parsed_chunks(table, spec: ImportSpec) -> Iterator[tuple[list[Row], int]]:
     layout = table.layout
     chunk: list[Row] = []
     skipped = pending_blank = 0
-    seen: dict[object, int] = {}
     first = True
     chunk_size = min(spec.first_chunk_size or spec.chunk_size, spec.chunk_size)
     key_index = layout.indexes.get(spec.key_column)
@@ -765,7 +820,7 @@ def _parsed_chunks(table, spec: ImportSpec) -> Iterator[tuple[list[Row], int]]:
         if skip:
             skipped += 1
             continue
-        _parse(spec, row, seen)
+        spec.parse_cells(row)
         chunk.append(row)
         if len(chunk) >= chunk_size:
             yield chunk, skipped
@@ -784,19 +839,6 @@ def _skipped(spec: ImportSpec, row: Row, key_index: int | None) -> bool:
     return False
 
 
-def _parse(spec: ImportSpec, row: Row, seen: dict[object, int]) -> None:
-    """Parse a data row, and flag a key seen earlier in the file."""
-    spec.parse(row)
-    key = spec.key(row)
-    if key is None:
-        return
-    earlier = seen.get(key)
-    if earlier is None:
-        seen[key] = row.number
-    else:
-        row.error(spec.key_column, spec.duplicate_message(earlier))
-
-
 class _Runner:
     """One pass over one file: the child reads and parses (`read_file`); here each chunk is
     classified, counted and, in a real run, written while the child reads the next."""
@@ -810,6 +852,8 @@ class _Runner:
         self.limit = _report_limit()
         self.writing = False
         self.total: int | None = None
+        # The first row of each key, to flag a row that repeats it.
+        self.seen: dict[object, int] = {}
 
     def run(self, path: Path, sheet: str | None, file_name: str) -> None:
         spec = self.spec_class(self.run_info)
@@ -829,6 +873,7 @@ class _Runner:
         result, layout = self.result, header.layout
         self.total = header.total_rows
         spec.layout = layout
+        spec.prepare()
         result.sheet = layout.sheet
         result.header_row = layout.header_row
         result.ignored_columns = list(layout.ignored)
@@ -840,10 +885,48 @@ class _Runner:
             )
 
     def _consume(self, messages: Iterator[object], spec: ImportSpec) -> None:
+        waiting: list[Row] = []  # rows decided and not yet written
         for chunk in messages:
             self.result.skipped += chunk.skipped
             if chunk.rows:
-                self._flush(spec, chunk.rows)
+                waiting = self._take(spec, chunk.rows, waiting)
+        self._stage(spec, waiting)
+        spec.settle()
+
+    def _take(self, spec: ImportSpec, rows: list[Row], waiting: list[Row]) -> list[Row]:
+        """Classify and count one chunk; return its rows to write, if they wait for the next."""
+        for row in rows:
+            spec.parse_groups(row)
+            self._check_key(spec, row)
+        spec.settle()
+        if spec.classifies_offline:
+            found = spec.fetch(rows)
+            self._stage(spec, waiting)
+            spec.decide(rows, found)
+            waiting = self._count(spec, rows)
+        else:
+            spec.classify(rows)
+            self._stage(spec, self._count(spec, rows))
+            waiting = []
+        self._report_progress()
+        return waiting
+
+    def _check_key(self, spec: ImportSpec, row: Row) -> None:
+        key = spec.key(row)
+        if key is None:
+            return
+        earlier = self.seen.setdefault(key, row.number)
+        if earlier != row.number:
+            row.error(spec.key_column, spec.duplicate_message(earlier))
+
+    def _stage(self, spec: ImportSpec, rows: list[Row]) -> None:
+        run_info = self.run_info
+        if self.writing and rows and (self.result.error_count == 0 or run_info.skip_errors):
+            spec.stage(rows)
+
+    def _report_progress(self) -> None:
+        if self.progress is not None:
+            self.progress(self.result.rows + self.result.skipped, self.total)
 
     def _write(self, messages: Iterator[object], spec: ImportSpec) -> None:
         result = self.result
@@ -883,9 +966,9 @@ class _Runner:
             message = _("The file has no data rows below its header.")
             raise AbortImport(message) if self.writing else FileError(message)
 
-    def _flush(self, spec: ImportSpec, chunk: list[Row]) -> None:
+    def _count(self, spec: ImportSpec, chunk: list[Row]) -> list[Row]:
+        """Count a classified chunk into the result; return the rows to write."""
         result = self.result
-        spec.classify(chunk)
         to_write = []
         for row in chunk:
             result.rows += 1
@@ -899,10 +982,7 @@ class _Runner:
             if row.warnings:
                 self._keep(result.warnings, row.warnings)
                 result.warning_count += len(row.warnings)
-        if self.writing and to_write and (result.error_count == 0 or self.run_info.skip_errors):
-            spec.stage(to_write)
-        if self.progress is not None:
-            self.progress(result.rows + result.skipped, self.total)
+        return to_write
 
     def _count_invalid(self, row: Row) -> None:
         result = self.result

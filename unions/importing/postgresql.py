@@ -1,5 +1,6 @@
 """What the import writer does differently on PostgreSQL, behind `unions.importing.writing`'s
-small backend interface: COPY instead of `executemany`, one text parameter instead of thousands
+small backend interface: COPY instead of `executemany`, pipeline mode for the statements
+that follow a chunk's writes, one text parameter instead of thousands
 of `IN` ones, the id sequence for new rows, and foreign keys checked as each chunk is written.
 
 Imported only when the database is PostgreSQL: nothing else in the app needs psycopg.
@@ -7,6 +8,7 @@ Imported only when the database is PostgreSQL: nothing else in the app needs psy
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Sequence
 
 from django.db.backends.base.base import BaseDatabaseWrapper
@@ -29,6 +31,11 @@ class PostgreSQLBackend(PortableBackend):
         with connection.cursor() as cursor:
             cursor.execute("SET CONSTRAINTS ALL DEFERRED")
 
+    def send_later(self, connection: BaseDatabaseWrapper) -> contextlib.AbstractContextManager:
+        """psycopg's pipeline mode: statements are sent at once and their results read when
+        the pipeline ends. COPY cannot run in it: the writer settles before each COPY."""
+        return connection.connection.pipeline()
+
     def insert(
         self,
         connection: BaseDatabaseWrapper,
@@ -44,6 +51,12 @@ class PostgreSQLBackend(PortableBackend):
         ):
             for row in rows:
                 copy.write_row(row)
+
+    def empty(self, connection: BaseDatabaseWrapper, table: str) -> None:
+        """TRUNCATE: a DELETE would leave dead rows whose space later rows may take, out of
+        their order."""
+        with connection.cursor() as cursor:
+            cursor.execute(f"TRUNCATE {quote(table)}")
 
     def last_id(self, connection: BaseDatabaseWrapper, table: str) -> int:
         """The id sequence's last value: every row inserted next has a larger id. Not

@@ -15,6 +15,7 @@ What differs between databases sits behind a small backend interface: `PortableB
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import uuid
 from collections.abc import Sequence
@@ -63,6 +64,11 @@ class PortableBackend:
     def end(self, connection: BaseDatabaseWrapper) -> None:
         """Undo `begin`, after a failure too."""
 
+    def send_later(self, connection: BaseDatabaseWrapper) -> contextlib.AbstractContextManager:
+        """A context in which statements may be sent without waiting for their results; leaving
+        it waits for them all (and raises the first error). Here: statements simply run."""
+        return contextlib.nullcontext()
+
     def insert(
         self,
         connection: BaseDatabaseWrapper,
@@ -74,6 +80,11 @@ class PortableBackend:
         marks = ", ".join(["%s"] * len(columns))
         with connection.cursor() as cursor:
             cursor.executemany(f"INSERT INTO {quote(table)} ({names}) VALUES ({marks})", rows)
+
+    def empty(self, connection: BaseDatabaseWrapper, table: str) -> None:
+        """Empty a stage, so that it is read back in the order it is filled next."""
+        with connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {quote(table)}")
 
     def last_id(self, connection: BaseDatabaseWrapper, table: str) -> int:
         """An id that every row inserted next will exceed (ids are never reused here)."""
@@ -125,9 +136,9 @@ class Stage:
             cursor.execute(f"CREATE TEMPORARY TABLE {self.table} ({definition})")
 
     def clear(self) -> None:
-        with self.connection.cursor() as cursor:
-            cursor.execute(f"DELETE FROM {self.table}")
-        self.count = 0
+        if self.count:
+            self.backend.empty(self.connection, self.name)
+            self.count = 0
 
     def append(self, rows: Sequence[Sequence[object]]) -> None:
         if rows:
@@ -255,6 +266,8 @@ class BulkWriter:
         self.connection = connections[DEFAULT_DB_ALIAS]
         self.backend = backend_for(self.connection)
         self.stage: Stage | None = None
+        # Statements sent and not yet waited for (`send_later`), until `settle`.
+        self._sent: contextlib.ExitStack | None = None
         ops = self.connection.ops
         self.now = ops.adapt_datetimefield_value(run.now)
         self.today = ops.adapt_datefield_value(run.today)
@@ -266,13 +279,27 @@ class BulkWriter:
 
     def end(self) -> None:
         try:
+            self.settle()
             self.backend.end(self.connection)
         finally:
             if self.stage is not None:
                 self.stage.drop()
 
+    def settle(self) -> None:
+        """Wait until the server has run every statement sent; raise the first that failed."""
+        sent, self._sent = self._sent, None
+        if sent is not None:
+            with self.connection.wrap_database_errors:
+                sent.close()
+
     def write(self, rows: Sequence[RowWrite]) -> None:
-        """Write a chunk's decisions: new rows inserted, stored ones updated."""
+        """Write a chunk's decisions: new rows inserted, stored ones updated.
+
+        The statements that follow each insert or update (history, headcounts) are sent
+        without waiting: the server runs them while the import classifies its next chunk,
+        and `settle` waits for them.
+        """
+        self.settle()
         new = [row.values for row in rows if row.is_new]
         changed = [row.changed_row() for row in rows if not row.is_new]
         if new:
@@ -286,20 +313,33 @@ class BulkWriter:
         return [self.now, self.run.reason, self.run.user_id]
 
     def _insert(self, rows: Sequence[Sequence[object]]) -> None:
+        # Staged first: filling the bare stage is quick, and moving the rows into their table
+        # (its indexes, its keys) is one more statement that the server runs without the
+        # import waiting for it.
         last = self.backend.last_id(self.connection, self.table)
-        stamps = (self.run.batch_id, self.now, self.now)
-        names = [name for name, _kind in self.columns]
-        columns = [*names, "last_import_batch_id", "created_at", "updated_at"]
-        self.backend.insert(self.connection, self.table, columns, [(*row, *stamps) for row in rows])
+        stage = self.stage
+        stage.clear()
+        no_extras = (None,) * len(self.extras)
+        stage.append([(None, *row, *no_extras) for row in rows])
+        names = ", ".join(quote(name) for name, _kind in self.columns)
+        staged = ", ".join(f"s.{quote(name)}" for name, _kind in self.columns)
         # This chunk's rows: above the last id, and stamped with the batch.
         where = f"FROM {quote(self.table)} t WHERE t.id > %s AND t.last_import_batch_id = %s"
         params = [last, self.run.batch_id]
+        self._send_later()
         with self.connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {quote(self.table)} "
+                f"({names}, last_import_batch_id, created_at, updated_at) "
+                f"SELECT {staged}, %s, %s, %s FROM {stage.table} s",
+                [self.run.batch_id, self.now, self.now],
+            )
             history = history_insert_sql(self.model, alias="t", type_sql="'+'")
             cursor.execute(f"{history} {where}", [*self._history, *params])
             self.after_new(cursor, where, params)
 
     def _update(self, rows: Sequence[Sequence[object]]) -> None:
+        self.settle()  # the stage is filled by COPY, which waits for nothing sent before it
         stage = self.stage
         stage.clear()
         stage.append(rows)
@@ -309,6 +349,7 @@ class BulkWriter:
             for name, _kind in self.columns
             if name not in self.kept
         )
+        self._send_later()
         with self.connection.cursor() as cursor:
             cursor.execute(
                 f"UPDATE {table} SET {assignments}, last_import_batch_id = %s, updated_at = %s "
@@ -318,6 +359,11 @@ class BulkWriter:
             history = history_insert_sql(self.model, alias="t", type_sql="'~'")
             cursor.execute(f"{history} FROM {s} s JOIN {table} t ON t.id = s.id", self._history)
             self.after_changed(cursor, s)
+
+    def _send_later(self) -> None:
+        if self._sent is None:
+            self._sent = contextlib.ExitStack()
+            self._sent.enter_context(self.backend.send_later(self.connection))
 
     def after_new(self, cursor, where: str, params: list[object]) -> None:
         """Write what new rows bring besides themselves; ``where`` (``FROM … t WHERE …``,
@@ -348,6 +394,10 @@ class WritesInBulk:
 
     def write(self) -> None:
         """Nothing left: every chunk was written as it came."""
+
+    def settle(self) -> None:
+        if self.writer is not None:
+            self.writer.settle()
 
     def end(self) -> None:
         if self.writer is not None:
