@@ -27,6 +27,8 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.utils import timezone
 
+from unions.importing.sandbox import call_bounded
+
 if TYPE_CHECKING:
     from django.core.files.uploadedfile import UploadedFile
 
@@ -110,13 +112,19 @@ def count_rows(path: Path, sheet: str | None = None) -> int:
     try:
         if suffix == ".csv":
             return _count_lines(path)
-        if suffix == ".xlsx":
-            counted = _xlsx_dimension_rows(path, sheet)
-            if counted is not None:
-                return counted
-        return _calamine_rows(path, sheet)
+        # In a bounded child: a sheet whose last cell lies far out makes calamine ask for
+        # terabytes and abort the process, which no `except` here could catch.
+        return call_bounded(_count_workbook_rows, path, sheet)
     except Exception:  # noqa: BLE001 - an unreadable file is the engine's to report, quickly
         return 0
+
+
+def _count_workbook_rows(path: Path, sheet: str | None) -> int:
+    if path.suffix.lower() == ".xlsx":
+        counted = _xlsx_dimension_rows(path, sheet)
+        if counted is not None:
+            return counted
+    return _calamine_rows(path, sheet)
 
 
 def _count_lines(path: Path) -> int:

@@ -1,0 +1,157 @@
+"""Files built to kill the reader: each costs a bounded child process, never the caller.
+
+python-calamine allocates a sheet's whole grid: one cell at XFD1048576 with no <dimension>
+makes it ask for half a terabyte and abort the process (exit 134), which Python cannot catch.
+If any of these ran in the test process, the test run itself would die.
+"""
+
+from __future__ import annotations
+
+import time
+import zipfile
+
+import pytest
+from django.contrib.auth.models import User
+from django.test import override_settings
+
+from tests.imports_web.files import upload
+from tests.unions.import_files import write_xlsx
+from unions.importing import uploads
+from unions.importing.engine import run_import
+from unions.importing.reading import FileError
+from unions.importing.sandbox import call_bounded, run_bounded
+from unions.models import Enterprise, ImportBatch
+
+FAULT = "Không đọc được tệp trong giới hạn bộ nhớ và thời gian cho phép"
+
+_SHEET = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+    '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+    '<row r="1"><c r="A1" t="inlineStr"><is><t>Mã số thuế</t></is></c>'
+    '<c r="B1" t="inlineStr"><is><t>Tên doanh nghiệp</t></is></c></row>'
+    '<row r="2"><c r="A2" t="inlineStr"><is><t>2400000001</t></is></c>'
+    '<c r="B2" t="inlineStr"><is><t>Công ty A</t></is></c></row>'
+    '<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row>'
+    "</sheetData></worksheet>"
+)
+_PARTS = {
+    "[Content_Types].xml": (
+        '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/'
+        'package/2006/content-types"><Default Extension="rels" ContentType="application/'
+        'vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" '
+        'ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType='
+        '"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+        '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/'
+        'vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>'
+    ),
+    "_rels/.rels": (
+        '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.'
+        'openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://'
+        'schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" '
+        'Target="xl/workbook.xml"/></Relationships>'
+    ),
+    "xl/workbook.xml": (
+        '<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.'
+        'org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/'
+        'officeDocument/2006/relationships"><sheets><sheet name="DS" sheetId="1" r:id="rId1"/>'
+        "</sheets></workbook>"
+    ),
+    "xl/_rels/workbook.xml.rels": (
+        '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.'
+        'openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://'
+        'schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" '
+        'Target="worksheets/sheet1.xml"/></Relationships>'
+    ),
+    "xl/worksheets/sheet1.xml": _SHEET,
+}
+
+
+@pytest.fixture
+def grid_bomb(tmp_path):
+    """A 1.5 KB workbook: a real header and row, and a stray cell in the last one."""
+    path = tmp_path / "ds.xlsx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, text in _PARTS.items():
+            archive.writestr(name, text)
+    assert path.stat().st_size < 2000
+    return path
+
+
+# A lower limit than production's, so that refusing costs the test little.
+bounded = override_settings(IMPORT_CHILD_MEMORY_BYTES=2 * 1024**3)
+
+
+@pytest.mark.django_db
+@bounded
+def test_an_import_of_a_grid_bomb_is_a_file_error_and_writes_nothing(grid_bomb):
+    result = run_import(spec="enterprises", path=grid_bomb)
+    assert result.exit_code == 2
+    assert result.error.startswith(FAULT)
+    assert not Enterprise.objects.exists()
+    batch = ImportBatch.objects.get()
+    assert batch.outcome == ImportBatch.Outcome.FILE_ERROR
+
+
+@bounded
+def test_counting_the_rows_of_a_grid_bomb_gives_nothing_rather_than_a_crash(grid_bomb):
+    assert uploads.count_rows(grid_bomb) == 0
+
+
+@bounded
+def test_an_ordinary_workbook_is_still_counted(tmp_path):
+    path = write_xlsx(tmp_path / "ds.xlsx", [["Mã số thuế"], ["2400000001"], ["2400000002"]])
+    assert uploads.count_rows(path) == 3
+
+
+def _raise(message):
+    raise FileError(message)
+
+
+def _allocate(size):
+    return len(bytearray(size))
+
+
+def test_a_file_error_in_the_child_reaches_the_caller_as_it_was():
+    with pytest.raises(FileError, match="^Tệp hỏng$"):
+        call_bounded(_raise, "Tệp hỏng")
+
+
+def test_any_other_failure_in_the_child_is_said_as_a_fault():
+    with pytest.raises(FileError, match=f"^{FAULT}"):
+        call_bounded(int, "not a number")
+
+
+def test_the_memory_limit_ends_the_child_not_the_caller():
+    assert call_bounded(_allocate, 1024) == 1024
+    with pytest.raises(FileError, match=f"^{FAULT}"):
+        call_bounded(_allocate, 4 * 1024**3)
+
+
+@override_settings(IMPORT_CHILD_SECONDS=0.5)
+def test_a_child_that_sends_nothing_for_too_long_is_killed():
+    started = time.monotonic()
+    with pytest.raises(FileError, match=f"^{FAULT}"):
+        call_bounded(time.sleep, 30)
+    assert time.monotonic() - started < 10
+
+
+def test_the_child_streams_what_it_sends_in_order():
+    def count_to(send, last):
+        for number in range(1, last + 1):
+            send(number)
+
+    assert list(run_bounded(count_to, 5)) == [1, 2, 3, 4, 5]
+
+
+@pytest.mark.django_db
+@bounded
+def test_an_upload_of_a_grid_bomb_gets_a_page_that_says_so(client, grid_bomb, settings):
+    settings.IMPORT_BACKGROUND_ROWS = 5_000
+    client.force_login(User.objects.create_superuser("admin", password="x"))
+    response = upload(client, grid_bomb.read_bytes())
+    if response.status_code == 302:
+        response = client.get(response["Location"])
+    assert response.status_code == 200
+    assert FAULT in response.content.decode()
+    assert ImportBatch.objects.get().outcome == ImportBatch.Outcome.FILE_ERROR
+    assert not Enterprise.objects.exists()
