@@ -14,6 +14,7 @@ import hashlib
 import logging
 import operator
 import os
+import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -806,6 +807,8 @@ def _parsed_chunks(table, spec: ImportSpec) -> Iterator[tuple[list[Row], int]]:
         if number <= layout.header_end:
             continue
         row = Row(number, cells, layout)
+        if any(cell.__class__ is str and not cell.isprintable() for cell in cells):
+            _strip_control_characters(row)
         skip = _skipped(spec, row, key_index)
         if skip and row.is_blank():
             pending_blank += 1
@@ -828,6 +831,26 @@ def _parsed_chunks(table, spec: ImportSpec) -> Iterator[tuple[list[Row], int]]:
             chunk_size = min(chunk_size * 2, spec.chunk_size)
     if chunk or skipped:
         yield chunk, skipped
+
+
+# Control characters but tab and line breaks (which count as spaces): a NUL cannot be stored
+# by PostgreSQL, and no Excel file can hold one.
+_CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _strip_control_characters(row: Row) -> None:
+    """Remove control characters from a row's cells, warning on each imported cell that had
+    some; a column that is not imported is cleaned without a word."""
+    cells = list(row.cells)
+    changed = set()
+    for index, cell in enumerate(cells):
+        if cell.__class__ is str and _CONTROL_CHARACTERS.search(cell):
+            cells[index] = _CONTROL_CHARACTERS.sub("", cell)
+            changed.add(index)
+    row.cells = cells
+    for name, index in row.layout.indexes.items():
+        if index in changed:
+            row.warn(name, _("Control characters (such as NUL) were removed from this cell."))
 
 
 def _skipped(spec: ImportSpec, row: Row, key_index: int | None) -> bool:
