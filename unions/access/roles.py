@@ -68,6 +68,9 @@ STAFF_PERMISSIONS = {
     # Batches are written by imports and kept as their record.
     "unions.importbatch": frozenset({"view", "add"}),
 }
+# Data that Party viewers never read: import reports hold the rows of the files, national IDs
+# included, and the import screens are for staff only.
+STAFF_ONLY_MODELS = frozenset({"unions.importbatch"})
 
 
 def is_admin_only(model: type[Model]) -> bool:
@@ -86,9 +89,9 @@ def role_permissions(role: str, model: type[Model]) -> frozenset[str]:
         return frozenset(ACTIONS)
     if role not in ROLES or is_admin_only(model) or _is_history_model(model):
         return frozenset()
-    if role in VIEWER_ROLES:
-        return frozenset({"view"})
     label = model._meta.label_lower
+    if role in VIEWER_ROLES:
+        return frozenset() if label in STAFF_ONLY_MODELS else frozenset({"view"})
     if label in REFERENCE_MODELS:
         return frozenset({"view"})
     return STAFF_PERMISSIONS.get(label, frozenset(ACTIONS))

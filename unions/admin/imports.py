@@ -49,6 +49,10 @@ class ImportBatchAdmin(ScopedAdmin):
     def kind_name(self, obj: ImportBatch) -> str:
         return obj.kind_label
 
+    def get_queryset(self, request):
+        # The import screens' rule, not only the territory: reports hold national IDs.
+        return super().get_queryset(request).reports_for(request.user)
+
     def has_add_permission(self, request):
         return False
 

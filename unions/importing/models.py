@@ -16,7 +16,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from unions.access.scope import ScopedQuerySet, ScopePaths
+from unions.access.scope import ScopedQuerySet, ScopePaths, access_for
 from unions.organisations.models import UpperUnion
 from unions.territory.models import AdministrativeUnit
 
@@ -45,6 +45,8 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 # States in which a step works on the batch, and the uploads still waiting for their user.
 WORKING = frozenset({State.PREVIEWING, State.RUNNING})
 UPLOADS = frozenset({State.UPLOADED, State.WAITING, State.FAILED})
+# The states of an upload that never became the record of an import.
+UPLOAD_STATES = UPLOADS | {State.PREVIEWING, State.EXPIRED}
 # The step of the browser flow that runs in each working state.
 STEP_OF_STATE = {State.PREVIEWING: "preview", State.RUNNING: "import"}
 
@@ -67,6 +69,21 @@ class ImportBatchQuerySet(ScopedQuerySet):
         if only_from is not None:
             sources &= set(only_from)
         return bool(self.filter(pk=pk, state__in=sources).update(state=to, **fields))
+
+    def reports_for(self, user) -> ImportBatchQuerySet:
+        """The batches whose reports (file names, rows, national IDs) a user may read: staff
+        who may write, in their scope, and an upload not yet imported only by its uploader
+        (and provincial admins).
+
+        The import screens and the admin both read batches through this.
+        """
+        access = access_for(user)
+        if not access.can_write:
+            return self.none()
+        scoped = self.for_user(user)
+        if access.is_province_admin:
+            return scoped
+        return scoped.exclude(models.Q(state__in=UPLOAD_STATES) & ~models.Q(user_id=user.pk))
 
     def records(self) -> ImportBatchQuerySet:
         """The history: runs that started writing, not uploads still waiting."""
@@ -167,7 +184,7 @@ class ImportBatch(models.Model):
     @property
     def is_upload(self) -> bool:
         """An upload that never became the record of an import: waiting, previewing, expired."""
-        return self.state in UPLOADS or self.state in (State.PREVIEWING, State.EXPIRED)
+        return self.state in UPLOAD_STATES
 
     @property
     def is_working(self) -> bool:

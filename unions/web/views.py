@@ -65,10 +65,10 @@ def _kind_or_404(kind: str):
 def _batch_or_404(request: HttpRequest, pk: int) -> ImportBatch:
     """A batch in the user's scope; an upload still waiting only for its uploader."""
     batch = get_object_or_404(
-        ImportBatch.objects.for_user(request.user).select_related("user"), pk=pk
+        ImportBatch.objects.reports_for(request.user).select_related("user"), pk=pk
     )
     if batch.is_upload and batch.user_id != request.user.pk:
-        raise Http404
+        raise Http404  # an upload's own flow (preview, confirm, cancel) is its uploader's
     return batch
 
 
