@@ -155,3 +155,19 @@ def test_an_upload_of_a_grid_bomb_gets_a_page_that_says_so(client, grid_bomb, se
     assert FAULT in response.content.decode()
     assert ImportBatch.objects.get().outcome == ImportBatch.Outcome.FILE_ERROR
     assert not Enterprise.objects.exists()
+
+
+@pytest.mark.django_db
+@override_settings(IMPORT_MAX_UNPACKED_BYTES=1024**2)
+def test_a_workbook_that_unpacks_past_the_limit_is_refused_before_reading(tmp_path):
+    # 4 MB of spaces in one cell compress to a few KB: the zip's directory tells, not calamine.
+    path = tmp_path / "ds.xlsx"
+    spaces = _SHEET.replace("<t>x</t>", "<t>" + " " * (4 * 1024**2) + "</t>")
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, text in {**_PARTS, "xl/worksheets/sheet1.xml": spaces}.items():
+            archive.writestr(name, text)
+    assert path.stat().st_size < 100_000
+    result = run_import(spec="enterprises", path=path)
+    assert result.exit_code == 2
+    assert result.error.startswith("Tệp giải nén ra 4 MB, quá 1 MB")
+    assert not Enterprise.objects.exists()

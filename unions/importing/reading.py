@@ -15,6 +15,7 @@ import codecs
 import csv
 import logging
 import os
+import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import chain, islice
@@ -232,6 +233,7 @@ def open_table(
     if extension in CSV_EXTENSIONS:
         return _open_csv(path, columns, dropped)
     if extension in WORKBOOK_EXTENSIONS:
+        check_unpacked_size(path)
         return _open_workbook(path, extension, columns, dropped, sheet)
     raise FileError(
         _("Unsupported file type “%(extension)s”: use .xlsx, .xls, .ods or .csv.")
@@ -240,6 +242,29 @@ def open_table(
 
 
 # Workbooks ------------------------------------------------------------------------------------
+
+
+def check_unpacked_size(path: Path) -> None:
+    """Refuse a zipped workbook (.xlsx, .ods) that unpacks past ``IMPORT_MAX_UNPACKED_BYTES``.
+
+    The size limit sees only the compressed file: 5 MB can hold gigabytes of cells, which the
+    reader would build in memory before any row limit applies. The zip's own directory says
+    how large each part is without unpacking anything.
+    """
+    try:
+        with zipfile.ZipFile(path) as archive:
+            unpacked = sum(entry.file_size for entry in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return  # not a zip (an .xls), or damaged: the reader says so
+    limit = settings.IMPORT_MAX_UNPACKED_BYTES
+    if unpacked > limit:
+        raise FileError(
+            _(
+                "The file unpacks to %(size)s MB, more than the %(limit)s MB that can be read: "
+                "split it, or remove what lies below the list."
+            )
+            % {"size": f"{unpacked / 1024 / 1024:,.0f}", "limit": f"{limit / 1024 / 1024:g}"}
+        )
 
 
 def _load_workbook(path: Path, extension: str) -> python_calamine.CalamineWorkbook:
