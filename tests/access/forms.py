@@ -37,4 +37,6 @@ def page_form_data(response) -> dict:
         for form in formset.forms:
             _form_fields(form, data)
     data["_save"] = "Save"
+    if context.get("loaded_version"):
+        data["_loaded_version"] = context["loaded_version"]  # the page's hidden input
     return data

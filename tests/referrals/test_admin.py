@@ -9,6 +9,7 @@ from django.contrib.messages import constants
 from django.urls import reverse
 
 from referrals.models import Outcome, Referral, ReferralEvent, Stage, Target
+from tests.access.forms import page_form_data
 from tests.factories import district, make_member
 from tests.referrals.builders import (
     make_class,
@@ -362,7 +363,7 @@ def test_the_member_page_lists_and_adds_commendations(client, district_staff, to
     formsets = {f.formset.prefix: f.formset for f in page.context["inline_admin_formsets"]}
     assert "commendations" in formsets
 
-    data = form_data(page)
+    data = page_form_data(page)
     data.update({
         "commendations-TOTAL_FORMS": 2,
         "commendations-1-member": member.pk,
@@ -381,32 +382,6 @@ def test_viewers_cannot_add_commendations_on_the_member_page(client, district_vi
     page = client.get(reverse("admin:unions_member_change", args=[member.pk]))
     formsets = {f.formset.prefix: f for f in page.context["inline_admin_formsets"]}
     assert not formsets["commendations"].has_add_permission
-
-
-def form_data(page) -> dict:
-    """The POST a browser would send back from an admin change page, unchanged."""
-    data: dict = {}
-    form = page.context["adminform"].form
-    forms = [(form, "")]
-    for inline in page.context["inline_admin_formsets"]:
-        formset = inline.formset
-        management = formset.management_form
-        for name in management.fields:
-            data[management.add_prefix(name)] = management[name].value()
-        forms += [(f, "") for f in formset.forms]
-    for each, _prefix in forms:
-        for name in each.fields:
-            value = each[name].value()
-            key = each.add_prefix(name)
-            if value is None or value is False:
-                continue
-            if value is True:
-                data[key] = "on"
-            elif isinstance(value, datetime.date):
-                data[key] = value.strftime("%d/%m/%Y")
-            else:
-                data[key] = value
-    return data
 
 
 # --- Targets ------------------------------------------------------------------------------------

@@ -26,6 +26,7 @@ from simple_history.template_utils import HistoricalRecordContextHelper
 from unions.access import access_for, mask_national_id
 from unions.access.auditing import READ_LOGGED_MODELS, log_shown_page
 from unions.admin.paginators import EstimatedCountPaginator
+from unions.admin.stale import StaleEditCheck, loaded_token, tracks_edits
 from unions.territory.models import ReferenceQuerySet
 from unions.text import fold
 
@@ -420,11 +421,20 @@ class ScopedAdmin(ScopedChoicesMixin, SimpleHistoryAdmin):
             )
         return super().get_historical_record_context_helper(request, historical_record)
 
+    def get_form(self, request: HttpRequest, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        if obj is None or not tracks_edits(self.model):
+            return form
+        return type(form.__name__, (StaleEditCheck, form), {})
+
     def render_change_form(
         self, request: HttpRequest, context, add=False, change=False, form_url="", obj=None
     ):
         if change and obj is not None:
             context["recent_changes"] = self.recent_changes(request, obj)
+            form = context["adminform"].form
+            if isinstance(form, StaleEditCheck):
+                context["loaded_version"] = loaded_token(form)
         response = super().render_change_form(request, context, add, change, form_url, obj)
         if self.change_form_template is None and isinstance(response.template_name, list):
             # Django's own list of templates, with ours (the recent-changes panel) before the last.
