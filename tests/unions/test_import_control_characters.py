@@ -1,4 +1,4 @@
-"""NUL and other control characters are removed from imported cells, with a warning.
+"""Cells no database or spreadsheet can hold: control characters, and overlong text.
 
 PostgreSQL cannot store a NUL in text, and no Excel file can hold one: before this, the CSV
 below ended in a psycopg DataError on PostgreSQL and, on SQLite, stored a name that then broke
@@ -52,3 +52,14 @@ def test_a_control_character_in_a_column_not_imported_is_dropped_silently(tmp_pa
     rows = [[*HEADER, "Ghi chú"], [code, "Công ty A", "Thành phố Bắc Giang", 5, "x\x00y"]]
     result = run(tmp_path, rows, ext=".csv")
     assert (result.exit_code, result.warnings) == (0, [])
+
+
+def test_a_one_megabyte_cell_is_a_row_error_not_a_corrupt_file(tmp_path):
+    code = factories.next_tax_code()
+    rows = [HEADER, [code, "A" * 1_000_000, "Thành phố Bắc Giang", 5]]
+    result = run(tmp_path, rows, ext=".csv")
+    assert result.error is None
+    assert result.exit_code == 1
+    assert [(e.column, e.message[:20]) for e in result.errors] == [
+        ("Tên doanh nghiệp", "Nội dung quá dài: tố")
+    ]

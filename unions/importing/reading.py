@@ -433,6 +433,11 @@ def _csv_encoding(path: Path) -> str:
 
 
 def _csv_rows(path: Path, encoding: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
+    # The csv module refuses a cell over 128 KB as an error of the whole file; the file's size
+    # is bounded already, and an overlong cell is the row's error (its column's length limit).
+    # The limit is the process's: it only ever rises, and files are read in the bounded child.
+    if csv.field_size_limit() < settings.IMPORT_MAX_BYTES:
+        csv.field_size_limit(settings.IMPORT_MAX_BYTES)
     with path.open(encoding=encoding, errors="replace", newline="") as source:
         yield from enumerate(csv.reader(source, delimiter=delimiter), start=1)
 
