@@ -3,9 +3,10 @@ forms; every answer must be a page (not a 5xx, not a dropped connection).
 
     .venv/bin/python .ci/hostile_uploads.py BASE_URL USERNAME PASSWORD
 
-The files are made here, in a temporary directory: a 1.5 KB workbook whose last cell lies at
-XFD1048576 (calamine would allocate terabytes), a workbook whose 1.1 GB of spaces compress to
-about a megabyte, and a CSV with NUL and other control characters. `production_smoke` checks
+The files are made here, in a temporary directory, by `tests.hostile_files`: a 1.5 KB
+workbook whose last cell lies at XFD1048576 (calamine would allocate terabytes), a workbook
+whose 1.1 GB of spaces compress to about a megabyte, and a CSV with NUL and other control
+characters. `production_smoke` checks
 afterwards that the same gunicorn workers answer and how much memory they took.
 """
 
@@ -19,83 +20,13 @@ import urllib.error
 import urllib.parse
 import urllib.request
 import uuid
-import zipfile
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from tests.hostile_files import control_characters, grid_bomb, spaces_bomb  # noqa: E402
+
 UPLOAD_PATH = "/imports/new/enterprises/"
-_PARTS = {
-    "[Content_Types].xml": (
-        '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/'
-        'package/2006/content-types"><Default Extension="rels" ContentType="application/'
-        'vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" '
-        'ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType='
-        '"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
-        '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/'
-        'vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>'
-    ),
-    "_rels/.rels": (
-        '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.'
-        'openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://'
-        'schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" '
-        'Target="xl/workbook.xml"/></Relationships>'
-    ),
-    "xl/workbook.xml": (
-        '<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.'
-        'org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/'
-        'officeDocument/2006/relationships"><sheets><sheet name="DS" sheetId="1" r:id="rId1"/>'
-        "</sheets></workbook>"
-    ),
-    "xl/_rels/workbook.xml.rels": (
-        '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.'
-        'openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://'
-        'schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" '
-        'Target="worksheets/sheet1.xml"/></Relationships>'
-    ),
-}
-_HEAD = (
-    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-    '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
-    '<row r="1"><c r="A1" t="inlineStr"><is><t>Mã số thuế</t></is></c>'
-    '<c r="B1" t="inlineStr"><is><t>Tên doanh nghiệp</t></is></c></row>'
-)
-
-
-def _workbook(path: Path, write_sheet) -> Path:
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, text in _PARTS.items():
-            archive.writestr(name, text)
-        with archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as sheet:
-            write_sheet(sheet)
-    return path
-
-
-def grid_bomb(directory: Path) -> Path:
-    def write(sheet):
-        sheet.write(_HEAD.encode())
-        sheet.write(b'<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c>')
-        sheet.write(b"</row></sheetData></worksheet>")
-
-    return _workbook(directory / "o_cuoi.xlsx", write)
-
-
-def spaces_bomb(directory: Path) -> Path:
-    def write(sheet):
-        sheet.write(_HEAD.encode() + b'<row r="2"><c r="A2" t="inlineStr"><is><t>')
-        block = b" " * (1 << 24)
-        for _ in range(66):  # 1.1 GB
-            sheet.write(block)
-        sheet.write(b"</t></is></c></row></sheetData></worksheet>")
-
-    return _workbook(directory / "khoang_trang.xlsx", write)
-
-
-def control_characters(directory: Path) -> Path:
-    path = directory / "nul.csv"
-    path.write_bytes(
-        "Mã số thuế,Tên doanh nghiệp,Huyện,Số lao động\n"
-        "2400123458,Nul\x00Name\x07,Thành phố Bắc Giang,5\n".encode()
-    )
-    return path
 
 
 class _LoopbackPolicy(http.cookiejar.DefaultCookiePolicy):

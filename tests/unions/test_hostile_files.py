@@ -8,12 +8,12 @@ If any of these ran in the test process, the test run itself would die.
 from __future__ import annotations
 
 import time
-import zipfile
 
 import pytest
 from django.contrib.auth.models import User
 from django.test import override_settings
 
+from tests import hostile_files
 from tests.imports_web.files import upload
 from tests.unions.import_files import write_xlsx
 from unions.importing import uploads
@@ -24,60 +24,15 @@ from unions.models import Enterprise, ImportBatch
 
 FAULT = "Không đọc được tệp trong giới hạn bộ nhớ và thời gian cho phép"
 
-_SHEET = (
-    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-    '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
-    '<row r="1"><c r="A1" t="inlineStr"><is><t>Mã số thuế</t></is></c>'
-    '<c r="B1" t="inlineStr"><is><t>Tên doanh nghiệp</t></is></c></row>'
-    '<row r="2"><c r="A2" t="inlineStr"><is><t>2400000001</t></is></c>'
-    '<c r="B2" t="inlineStr"><is><t>Công ty A</t></is></c></row>'
-    '<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row>'
-    "</sheetData></worksheet>"
-)
-_PARTS = {
-    "[Content_Types].xml": (
-        '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/'
-        'package/2006/content-types"><Default Extension="rels" ContentType="application/'
-        'vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" '
-        'ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType='
-        '"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
-        '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/'
-        'vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>'
-    ),
-    "_rels/.rels": (
-        '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.'
-        'openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://'
-        'schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" '
-        'Target="xl/workbook.xml"/></Relationships>'
-    ),
-    "xl/workbook.xml": (
-        '<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.'
-        'org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/'
-        'officeDocument/2006/relationships"><sheets><sheet name="DS" sheetId="1" r:id="rId1"/>'
-        "</sheets></workbook>"
-    ),
-    "xl/_rels/workbook.xml.rels": (
-        '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.'
-        'openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://'
-        'schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" '
-        'Target="worksheets/sheet1.xml"/></Relationships>'
-    ),
-    "xl/worksheets/sheet1.xml": _SHEET,
-}
-
 
 @pytest.fixture
 def grid_bomb(tmp_path):
-    """A 1.5 KB workbook: a real header and row, and a stray cell in the last one."""
-    path = tmp_path / "ds.xlsx"
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, text in _PARTS.items():
-            archive.writestr(name, text)
+    path = hostile_files.grid_bomb(tmp_path)
     assert path.stat().st_size < 2000
     return path
 
 
-# A lower limit than production's, so that refusing costs the test little.
+# Production's limit, whatever the environment running the tests sets.
 bounded = override_settings(IMPORT_CHILD_MEMORY_BYTES=2 * 1024**3)
 
 
@@ -160,12 +115,8 @@ def test_an_upload_of_a_grid_bomb_gets_a_page_that_says_so(client, grid_bomb, se
 @pytest.mark.django_db
 @override_settings(IMPORT_MAX_UNPACKED_BYTES=1024**2)
 def test_a_workbook_that_unpacks_past_the_limit_is_refused_before_reading(tmp_path):
-    # 4 MB of spaces in one cell compress to a few KB: the zip's directory tells, not calamine.
-    path = tmp_path / "ds.xlsx"
-    spaces = _SHEET.replace("<t>x</t>", "<t>" + " " * (4 * 1024**2) + "</t>")
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, text in {**_PARTS, "xl/worksheets/sheet1.xml": spaces}.items():
-            archive.writestr(name, text)
+    # 4 MB of spaces in one cell zip to a few KB: the zip's directory tells, not calamine.
+    path = hostile_files.spaces_bomb(tmp_path, megabytes=4)
     assert path.stat().st_size < 100_000
     result = run_import(spec="enterprises", path=path)
     assert result.exit_code == 2
