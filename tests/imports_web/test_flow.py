@@ -349,3 +349,41 @@ def test_the_legacy_xls_sample_previews_like_the_xlsx(client, province_admin, sa
     client.force_login(province_admin)
     batch = preview_of(upload(client, legacy.read_bytes(), name="ds.xls"))
     assert (batch.created, batch.error_count) == (120, 0)
+
+
+def stored_and_file(district_staff):
+    """Two stored enterprises of Thành phố Bắc Giang, and a file that changes their workers."""
+    stored = [factories.make_enterprise(district="213", workers=10 + n) for n in range(2)]
+    rows = [[n, e.tax_code, e.name, e.district.name, 50 + n] for n, e in enumerate(stored)]
+    return stored, workbook_bytes(("DN", [ENTERPRISE_HEADER, *rows]))
+
+
+def test_a_row_changed_after_its_preview_is_not_written_over(client, district_staff):
+    stored, content = stored_and_file(district_staff)
+    client.force_login(district_staff)
+    batch = preview_of(upload(client, content))
+    assert batch.updated == 2
+    # A colleague renames the first one before the confirm.
+    colleague_edit = Enterprise.objects.get(pk=stored[0].pk)
+    colleague_edit.name = "Công ty Đổi Tên"
+    colleague_edit.save()
+
+    client.post(reverse("unions:import_confirm", args=[batch.pk]))
+    batch.refresh_from_db()
+    assert (batch.outcome, batch.updated) == (Outcome.FAILED, 1)
+    [error] = batch.report["errors"]
+    assert error["value"] == stored[0].tax_code
+    assert error["message"].startswith("Doanh nghiệp này đã được sửa lúc")
+    # Nothing was written: the colleague's name stands, and so do both headcounts.
+    assert Enterprise.objects.get(pk=stored[0].pk).name == "Công ty Đổi Tên"
+    assert sorted(Enterprise.objects.values_list("workers", flat=True)) == [10, 11]
+
+
+def test_rows_unchanged_since_the_preview_are_confirmed(client, district_staff):
+    _stored, content = stored_and_file(district_staff)
+    client.force_login(district_staff)
+    batch = preview_of(upload(client, content))
+    client.post(reverse("unions:import_confirm", args=[batch.pk]))
+    batch.refresh_from_db()
+    assert (batch.outcome, batch.updated) == (Outcome.SUCCEEDED, 2)
+    assert sorted(Enterprise.objects.values_list("workers", flat=True)) == [50, 51]

@@ -6,6 +6,7 @@ import datetime
 from collections.abc import Sequence
 from typing import NamedTuple
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -190,6 +191,14 @@ class StoredEnterprise(NamedTuple):
     workers: int | None
     status: str
     managing_union_id: int | None
+
+
+class Stored(NamedTuple):
+    """What a chunk is decided against: its stored enterprises by tax code, and when those
+    changed after the preview a real run confirms began (`ImportRun.previewed_at`)."""
+
+    rows: dict[str, StoredEnterprise]
+    changed_since_preview: dict[str, datetime.datetime]
 
 
 class EnterpriseValues(NamedTuple):
@@ -454,24 +463,46 @@ class EnterpriseImport(WritesInBulk, ImportSpec):
 
     # Comparing -------------------------------------------------------------------------------
 
-    def fetch(self, rows: list[Row]) -> dict[str, StoredEnterprise]:
+    def fetch(self, rows: list[Row]) -> Stored:
         codes = [row.values["tax_code"] for row in rows if "tax_code" in row.values]
         fields = ("tax_code", *StoredEnterprise._fields)
-        return {
+        stored = {
             record[0]: StoredEnterprise(*record[1:])
             for record in select_by_keys(Enterprise._meta.db_table, fields, "tax_code", codes)
         }
+        changed = {}
+        if self.run.previewed_at is not None and stored:
+            changed = dict(
+                Enterprise.objects.filter(
+                    tax_code__in=list(stored), updated_at__gt=self.run.previewed_at
+                ).values_list("tax_code", "updated_at")
+            )
+        return Stored(stored, changed)
 
-    def decide(self, rows: list[Row], stored: dict[str, StoredEnterprise]) -> None:
+    def decide(self, rows: list[Row], found: Stored) -> None:
         for row in rows:
             code = row.values.get("tax_code")
             if code is None:
                 continue
-            record = stored.get(code)
+            record = found.rows.get(code)
             if record is None:
                 self._new(row)
+            elif code in found.changed_since_preview:
+                self._changed_since_preview(row, found.changed_since_preview[code])
             else:
                 self._existing(row, record)
+
+    def _changed_since_preview(self, row: Row, when: datetime.datetime) -> None:
+        # What the preview showed as "stored" is no longer so: writing now could undo a
+        # colleague's change that the user never saw.
+        row.error(
+            "tax_code",
+            _(
+                "This enterprise was changed at %(when)s, after your preview: preview the file "
+                "again to see what it would change now."
+            )
+            % {"when": timezone.localtime(when).strftime("%H:%M %d/%m/%Y")},
+        )
 
     def _new(self, row: Row) -> None:
         values, run = row.values, self.run

@@ -218,6 +218,8 @@ class ImportRun:
     today: datetime.date
     # Upper unions whose enterprises the user may write; None for an unscoped run.
     writable_unions: frozenset[int] | None
+    # When the preview this run confirms began; None for a run without one.
+    previewed_at: datetime.datetime | None = None
 
     @property
     def scoped(self) -> bool:
@@ -560,6 +562,9 @@ def run_import(
     )
     result.sha256 = file_sha256(path)
     now = timezone.now()
+    # A real run of a previewed upload: rows stored since its preview began were not what the
+    # user approved.
+    previewed_at = batch.started_at if batch and not dry_run and batch.finished_at else None
     if not dry_run or batch is not None:
         batch = _start_batch(
             batch,
@@ -582,6 +587,7 @@ def run_import(
         now=now,
         today=timezone.localdate(now),
         writable_unions=access_for(user).writable_unions if user is not None else None,
+        previewed_at=previewed_at,
     )
     try:
         _Runner(spec_class, run, result, changes_limit, progress).run(path, sheet, file_name)
