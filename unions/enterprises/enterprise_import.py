@@ -18,7 +18,7 @@ from unions.importing.cells import (
     Memo,
     Vocabulary,
     cell_text,
-    differs_from_stored,
+    changes_from_stored,
     parse_date,
     parse_tax_code,
     parse_whole_number,
@@ -547,13 +547,7 @@ class EnterpriseImport(WritesInBulk, ImportSpec):
         if row.errors:
             return
         merged = self._merged(values, stored)
-        changes = [
-            (field, getattr(stored, column), merged[field])
-            for field, column in COMPARED.items()
-            if differs_from_stored(
-                merged[field], getattr(stored, column), is_text=field in _TEXT_FIELDS
-            )
-        ]
+        changes = changes_from_stored(merged, stored, COMPARED, _TEXT_FIELDS)
         if not changes:
             row.status = UNCHANGED
             return

@@ -12,8 +12,8 @@ from unions.enterprises.enterprise_import import TAX_CODE, read_tax_code
 from unions.enterprises.models import Enterprise, GrassrootsUnion
 from unions.importing.cells import (
     cell_text,
+    changes_from_stored,
     clean,
-    differs_from_stored,
     parse_date,
     parse_whole_number,
     text_parser,
@@ -263,13 +263,7 @@ class GrassrootsUnionImport(WritesInBulk, ImportSpec):
         new = {field: get(field, getattr(union, column)) for field, column in COMPARED.items()}
         if not self._dates_agree(row, new["founded_on"], new["dissolved_on"]):
             return
-        changes = [
-            (field, getattr(union, column), new[field])
-            for field, column in COMPARED.items()
-            if differs_from_stored(
-                new[field], getattr(union, column), is_text=field in _TEXT_FIELDS
-            )
-        ]
+        changes = changes_from_stored(new, union, COMPARED, _TEXT_FIELDS)
         if not changes:
             row.status = UNCHANGED
             return

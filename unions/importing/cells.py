@@ -91,6 +91,21 @@ def differs_from_stored(new: object, stored: object, *, is_text: bool) -> bool:
     return new != stored and (not is_text or new != clean(stored))
 
 
+def changes_from_stored(
+    new: dict[str, object],
+    stored: object,
+    compared: dict[str, str],
+    text_fields: frozenset[str] | set[str],
+) -> list[tuple[str, object, object]]:
+    """``(field, stored, new)`` for each compared field whose new value changes what is stored;
+    ``compared`` maps a row's field to the stored record's attribute."""
+    return [
+        (name, getattr(stored, column), new[name])
+        for name, column in compared.items()
+        if differs_from_stored(new[name], getattr(stored, column), is_text=name in text_fields)
+    ]
+
+
 def clean(value: object) -> str:
     """``unions.text.clean_text``, with a fast path for the text cells an import reads by the
     hundred thousand; a date cell reads as dd/mm/yyyy. The result is the same."""
