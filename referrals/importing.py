@@ -414,7 +414,7 @@ class ReferralImport(MemberIdentity, ImportSpec):
             row.error(name, violation.message)
             return
         # A rule spanning cells names its field (IMPORT.md, "Outcome").
-        row.errors.append(Issue(row.number, name, cell_text(merged.get(name)), violation.message))
+        row.add_error(Issue(row.number, name, cell_text(merged.get(name)), violation.message))
 
     def _organization(self, row: Row, member: dict) -> int | tuple[int | None, str] | None:
         """The Party organisation a row names: found in the member's district (or the

@@ -102,8 +102,8 @@ class Row:
         self.layout = layout
         self._given: dict[str, object] | None = None
         self.values: dict[str, object] = {}
-        self.errors: list[Issue] = []
-        self.warnings: list[Issue] = []
+        self.errors: list[Issue] | tuple[()] = []
+        self.warnings: list[Issue] | tuple[()] = []
         self.status: str | None = None
         # (field, old, new) for each changed field of an updated row, for the preview.
         self.changes: list[tuple[str, object, object]] | None = None
@@ -139,10 +139,20 @@ class Row:
 
     def error(self, name: str, message: str, value: object = None) -> None:
         """A row error on a field's cell (or, for a rule spanning cells, naming the field)."""
-        self.errors.append(self._issue(name, message, value))
+        self.add_error(self._issue(name, message, value))
+
+    def add_error(self, issue: Issue) -> None:
+        if self.errors:
+            self.errors.append(issue)
+        else:
+            self.errors = [issue]  # a row from the child holds an empty tuple until then
 
     def warn(self, name: str, message: str, value: object = None) -> None:
-        self.warnings.append(self._issue(name, message, value))
+        issue = self._issue(name, message, value)
+        if self.warnings:
+            self.warnings.append(issue)
+        else:
+            self.warnings = [issue]
 
 
 class CellGroup:
@@ -769,7 +779,9 @@ def _restore_chunk(skipped, layout, numbers, cells, values, issues) -> _Chunk:
     rows = []
     for number, row_cells, row_values in zip(numbers, cells, values, strict=True):
         row = Row(number, row_cells, layout)
-        row.values = row_values
+        # Most rows have no issue: a shared empty tuple rather than two lists per row, which
+        # the parent's cycle collector would follow while the chunk lives.
+        row.values, row.errors, row.warnings = row_values, (), ()
         rows.append(row)
     for index, (errors, warnings) in issues.items():
         rows[index].errors, rows[index].warnings = errors, warnings
