@@ -103,3 +103,23 @@ def test_staff_of_another_district_read_nothing(client, district_staff, other_di
     answers = crawl(client, other_district_staff, batch)
     assert all(answers[url] in (403, 404) for url in admin_urls(batch))
     assert answers["list shows it"] == 0
+
+
+@pytest.mark.parametrize("count", [1, 30])
+def test_the_batch_admin_list_costs_the_same_for_1_and_30_batches(
+    client, district_staff, count, django_assert_num_queries
+):
+    for _ in range(count):
+        member_batch(district_staff, ImportBatch.State.DONE)
+    client.force_login(district_staff)
+    url = reverse("admin:unions_importbatch_changelist")
+    # session, user, groups, scope, user and group permissions, the count and the page of
+    # batches (with their users), the date hierarchy's first and last dates and its days, then
+    # the idle-timeout session save (savepoint, update, release)
+    with django_assert_num_queries(NUM_QUERIES_OF_THE_LIST):
+        response = client.get(url)
+    assert response.status_code == 200
+    assert len(response.context["cl"].result_list) == count
+
+
+NUM_QUERIES_OF_THE_LIST = 13

@@ -142,17 +142,18 @@ class Row:
         self.add_error(self._issue(name, message, value))
 
     def add_error(self, issue: Issue) -> None:
-        if self.errors:
-            self.errors.append(issue)
-        else:
-            self.errors = [issue]  # a row from the child holds an empty tuple until then
+        self.errors = _appended(self.errors, issue)
 
     def warn(self, name: str, message: str, value: object = None) -> None:
-        issue = self._issue(name, message, value)
-        if self.warnings:
-            self.warnings.append(issue)
-        else:
-            self.warnings = [issue]
+        self.warnings = _appended(self.warnings, self._issue(name, message, value))
+
+
+def _appended(issues: list[Issue] | tuple[()], issue: Issue) -> list[Issue]:
+    """``issues`` with one more: a row from the reading child holds an empty tuple until then."""
+    if issues:
+        issues.append(issue)
+        return issues
+    return [issue]
 
 
 class CellGroup:

@@ -1,7 +1,7 @@
 """What the import writer does differently on PostgreSQL, behind `unions.importing.writing`'s
-small backend interface: COPY instead of `executemany`, pipeline mode for the statements
-that follow a chunk's writes, one text parameter instead of thousands
-of `IN` ones, the id sequence for new rows, and foreign keys checked as each chunk is written.
+small backend interface: COPY instead of `executemany`, pipeline mode for the statements that
+follow a chunk's writes, TRUNCATE to empty a stage, one text parameter instead of thousands of
+`IN` ones, the id sequence for new rows, and foreign keys checked as each chunk is written.
 
 Imported only when the database is PostgreSQL: nothing else in the app needs psycopg.
 """

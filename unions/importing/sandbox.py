@@ -67,9 +67,13 @@ def run_bounded(
 
 def call_bounded(function: Callable[..., object], *args: Any) -> object:
     """``function(*args)`` run in a child under the same limits: its result, or `FileError`."""
-    for result in run_bounded(_send_result, function, *args):
-        return result
-    raise _fault()
+    messages = run_bounded(_send_result, function, *args)
+    try:
+        return next(messages)
+    except StopIteration:
+        raise _fault() from None
+    finally:
+        messages.close()  # the child has sent its one result: end it now
 
 
 def _send_result(send: Callable[[object], None], function: Callable[..., object], *args) -> None:
