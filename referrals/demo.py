@@ -87,7 +87,8 @@ def seed_referrals(
     given seed, date and set of members."""
     rng = random.Random(f"referrals-{seed}")
     summary = ReferralSeedSummary()
-    province = AdministrativeUnit.objects.get(
+    # The demo's 2024 history lies in the districts of the province of 30/6/2025.
+    province = AdministrativeUnit.objects.former().get(
         level=AdministrativeUnit.Level.PROVINCE, code=str(settings.PROVINCE_CODE).zfill(2)
     )
     districts = list(

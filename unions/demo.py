@@ -263,7 +263,8 @@ class Territory:
 
 
 def load_territory() -> Territory:
-    province = AdministrativeUnit.objects.get(
+    # The demo's 2024 history lies in the districts of the province of 30/6/2025.
+    province = AdministrativeUnit.objects.former().get(
         level=AdministrativeUnit.Level.PROVINCE, code=str(settings.PROVINCE_CODE).zfill(2)
     )
     districts = list(province.children.filter(level=AdministrativeUnit.Level.DISTRICT))

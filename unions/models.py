@@ -16,7 +16,13 @@ from unions.importing.models import ImportBatch
 from unions.members.models import Member
 from unions.organisations.models import UpperUnion
 from unions.records import CleanTextModel, ImportedRecord
-from unions.territory.models import AdministrativeUnit, IndustrialZone, ReferenceQuerySet, UnitAlias
+from unions.territory.models import (
+    AdministrativeUnit,
+    IndustrialZone,
+    ReferenceQuerySet,
+    UnitAlias,
+    UnitSuccession,
+)
 
 __all__ = [
     "AdministrativeUnit",
@@ -35,5 +41,6 @@ __all__ = [
     "SecondFactorEnrolment",
     "StaffScope",
     "UnitAlias",
+    "UnitSuccession",
     "UpperUnion",
 ]

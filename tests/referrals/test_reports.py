@@ -141,7 +141,7 @@ def seeded():
 
 
 def expected_document(ledger: Ledger, year: int = 2024) -> dict:
-    province = AdministrativeUnit.objects.get(code="24")
+    province = AdministrativeUnit.objects.former().get(code="24", level="province")
     units = AdministrativeUnit.objects.filter(parent=province, level="district").order_by("code")
     targets = {"213": {"introduced": 40, "admitted": 25}}
     districts = [

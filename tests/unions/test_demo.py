@@ -152,10 +152,12 @@ def test_member_middle_names_match_their_gender():
 def test_enterprises_lie_in_their_districts_communes_and_are_managed_by_the_right_union():
     seed_unions(scale="small", seed=3, today=TODAY)
     zone_union = UpperUnion.objects.get(kind=UpperUnion.Kind.INDUSTRIAL_ZONE)
-    for enterprise in Enterprise.objects.select_related("commune", "managing_union"):
+    enterprises = Enterprise.objects.select_related("commune", "managing_union", "industrial_zone")
+    for enterprise in enterprises:
         assert enterprise.commune.parent_id == enterprise.district_id
         assert enterprise.commune.name in enterprise.address
-        if enterprise.industrial_zone_id:
+        zone = enterprise.industrial_zone
+        if zone is not None and zone.kind == IndustrialZone.Kind.INDUSTRIAL_PARK:
             assert enterprise.managing_union == zone_union
         else:
             assert enterprise.managing_union.kind == UpperUnion.Kind.DISTRICT_FEDERATION

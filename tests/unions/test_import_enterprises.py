@@ -23,7 +23,7 @@ from tests.unions.import_files import (
 )
 from unions.enterprises.enterprise_import import EnterpriseImport
 from unions.importing import run_import
-from unions.models import Enterprise, Headcount, ImportBatch, UpperUnion
+from unions.models import AdministrativeUnit, Enterprise, Headcount, ImportBatch, UpperUnion
 
 pytestmark = pytest.mark.django_db
 
@@ -333,6 +333,21 @@ def test_an_empty_district_is_a_row_error_for_a_new_and_an_existing_enterprise(t
     ]
 
 
+@pytest.fixture
+def two_tan_an():
+    """A second Tân An in Thành phố Bắc Giang beside Phường Tân An: no district of 30/6/2025
+    has two communes of one name, but the rule must hold where a province has them."""
+    district = AdministrativeUnit.objects.former().get(level="district", code="213")
+    AdministrativeUnit.objects.create(
+        code="99901",
+        name="Xã Tân An",
+        level="commune",
+        kind="xa",
+        parent=district,
+        valid_until=district.valid_until,
+    )
+
+
 @pytest.mark.parametrize(
     ("cell", "name"),
     [
@@ -342,6 +357,7 @@ def test_an_empty_district_is_a_row_error_for_a_new_and_an_existing_enterprise(t
         ("X. Tân An", "Xã Tân An"),
     ],
 )
+@pytest.mark.usefixtures("two_tan_an")
 def test_a_commune_type_prefix_settles_two_same_named_communes(tmp_path, cell, name):
     tax = code()
     result = one(tmp_path, HEADER, [tax, "Công ty A", "Thành phố Bắc Giang", cell, ""])
@@ -356,7 +372,34 @@ def test_communes_match_without_prefix_and_with_old_tone_placement(tmp_path):
     assert enterprise(tax).commune.name == "Phường Cảnh Thụy"
 
 
+@pytest.mark.parametrize(
+    ("district", "cell", "name"),
+    [
+        ("Thành phố Bắc Giang", "Xã Thắng Cương", "Phường Nham Biền"),
+        ("Thành phố Bắc Giang", "TT Tân Dân", "Phường Tân An"),
+        ("Thành phố Bắc Giang", "Xã Tân An", "Phường Tân An"),
+        ("Huyện Lục Ngạn", "Xã Xa Lý", "Xã Sa Lý"),
+        ("Huyện Lục Ngạn", "Xa Lý", "Xã Sa Lý"),
+    ],
+)
+def test_a_commune_merged_before_30_6_2025_is_found_by_its_earlier_name(
+    tmp_path, district, cell, name
+):
+    tax = code()
+    result = one(tmp_path, HEADER, [tax, "Công ty A", district, cell, ""])
+    assert result.warnings == []
+    assert enterprise(tax).commune.name == name
+
+
+def test_an_earlier_name_gives_way_to_a_commune_that_bears_it(tmp_path, two_tan_an):
+    tax = code()
+    result = one(tmp_path, HEADER, [tax, "Công ty A", "Thành phố Bắc Giang", "Xã Tân An", ""])
+    assert result.warnings == []
+    assert enterprise(tax).commune.code == "99901"
+
+
 @pytest.mark.parametrize("cell", ["Tân An", "Xã Không Có"])
+@pytest.mark.usefixtures("two_tan_an")
 def test_an_ambiguous_or_unknown_commune_warns_and_keeps_the_stored_one(tmp_path, cell):
     existing = factories.make_enterprise(district="213")
     existing.commune = existing.district.children.get(name="Phường Thọ Xương")

@@ -108,12 +108,12 @@ def coverage_pct(with_union: int, eligible: int) -> float | None:
 
 
 def province_units() -> tuple[AdministrativeUnit, list[AdministrativeUnit]]:
-    """The deployment's province and its districts in GSO-code order: one query."""
+    """The deployment's province as it stood on 30/6/2025 and its districts in GSO-code order:
+    one query."""
     code = settings.PROVINCE_CODE
     units = list(
-        AdministrativeUnit.objects.filter(
-            Q(code=code, level=Level.PROVINCE) | Q(parent__code=code, level=Level.DISTRICT)
-        )
+        AdministrativeUnit.objects.former()
+        .filter(Q(code=code, level=Level.PROVINCE) | Q(parent__code=code, level=Level.DISTRICT))
         .only("pk", "code", "name", "level")
         .order_by("code")
     )

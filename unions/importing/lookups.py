@@ -55,6 +55,7 @@ class _Names:
         self.prefixes = prefixes
         self.full: dict[str, list[_Unit]] = defaultdict(list)
         self.bare: dict[str, list[_Unit]] = defaultdict(list)
+        self.earlier: dict[str, list[_Unit]] = defaultdict(list)
 
     def add(self, unit: _Unit, name: str | None = None) -> None:
         key = fold(name or unit.name)
@@ -62,12 +63,19 @@ class _Names:
         # A name without a prefix is its own bare form.
         self.bare[strip_prefix(key, self.prefixes)].append(unit)
 
+    def add_earlier_names(self, unit: _Unit, alias_keys: str) -> None:
+        """Names the unit had before a merge that lists still use, as the package keys them
+        (`xathangcuong` for Phường Nham Biền): matched only where no unit bears the name."""
+        for alias_key in alias_keys.split():
+            self.earlier[alias_key].append(unit)
+
     def find(self, text: str) -> list[_Unit]:
         """The units a name can mean: one, several (ambiguous) or none."""
         key = fold(text)
         if not key:
             return []
-        found = self.full.get(key) or self.bare.get(strip_prefix(key, self.prefixes)) or []
+        bare = strip_prefix(key, self.prefixes)
+        found = self.full.get(key) or self.bare.get(bare) or self._earlier(text, key, bare)
         if len(found) > 1:
             # A type prefix in the file settles which of two same-named units is meant.
             kind = unit_kind_from_name(text)
@@ -76,6 +84,25 @@ class _Names:
                 if same_kind:
                     return same_kind
         return found
+
+    def _earlier(self, text: str, key: str, bare: str) -> list[_Unit]:
+        if not self.earlier:
+            return []
+        kind = unit_kind_from_name(text)
+        if kind:
+            candidates = [key, _PACKAGE_KIND_WORDS.get(kind, "") + bare, bare]
+        else:
+            # No type word in the text: "Xa Lý" may be the whole name of Xã Xa Lý.
+            candidates = [key, *(word + key for word in _PACKAGE_KIND_WORDS.values())]
+        for candidate in candidates:
+            found = self.earlier.get(candidate.replace(" ", ""))
+            if found:
+                return found
+        return []
+
+
+# How the package's keys spell a type prefix (`thitrantanan`, `xatanan`).
+_PACKAGE_KIND_WORDS = {"xa": "xa", "phuong": "phuong", "thi_tran": "thitran"}
 
 
 class Territory:
@@ -106,9 +133,11 @@ class Territory:
         self._communes: dict[int, _Names] = defaultdict(lambda: _Names(COMMUNE_PREFIXES))
         commune_rows = AdministrativeUnit.objects.filter(
             level=Level.COMMUNE, parent_id__in=list(self.district_names)
-        ).values_list("id", "name", "kind", "parent_id")
-        for pk, name, kind, parent_id in commune_rows:
-            self._communes[parent_id].add(_Unit(pk, name, kind))
+        ).values_list("id", "name", "kind", "parent_id", "alias_keys")
+        for pk, name, kind, parent_id, alias_keys in commune_rows:
+            unit = _Unit(pk, name, kind)
+            self._communes[parent_id].add(unit)
+            self._communes[parent_id].add_earlier_names(unit, alias_keys)
             self.commune_names[pk] = name
 
         self._former = _Names(DISTRICT_PREFIXES)

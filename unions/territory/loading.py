@@ -1,27 +1,35 @@
-"""Loading a province's administrative units, former units, federations and industrial zones.
+"""Loading a province's versioned units, former names and industrial zones into the database.
 
 This module is the implementation of `manage.py load_units` and the one place allowed to name
-particular units: everything else reads them from the database.
+particular units: everything else reads them from the database. The units themselves come from
+`unions.territory.sources` (the package `vietnamadminunits`): the province in force since
+1/7/2025 with its communes, every province of 30/6/2025 that became part of it with its
+districts and communes (ended on 30/6/2025), and the crosswalk between them as `UnitSuccession`
+links. Loading is idempotent and never deletes: a unit is found again by its level, code and
+validity, and only its name or kind is brought up to date.
 """
 
 from __future__ import annotations
 
 import datetime
-import json
 from dataclasses import dataclass, field
 
-import vietnam_provinces
+from django.db.models import Q
 
-from unions.territory.models import AdministrativeUnit, IndustrialZone, UnitAlias
-from unions.text import clean_text, fold, unit_kind_from_name
+from unions.territory import sources
+from unions.territory.models import AdministrativeUnit, IndustrialZone, UnitAlias, UnitSuccession
+from unions.text import fold, unit_kind_from_name
 
 Level = AdministrativeUnit.Level
-CODE_WIDTH = {Level.PROVINCE: 2, Level.DISTRICT: 3, Level.COMMUNE: 5}
 REORGANISED_ON = datetime.date(2025, 1, 1)
+UnknownProvince = sources.UnknownProvince
+ProvinceNotCurrent = sources.ProvinceNotCurrent
 
 
 @dataclass(frozen=True)
 class FormerUnit:
+    """A unit ended before 30/6/2025 that lists still name (the 1/1/2025 changes)."""
+
     name: str
     code: str
     successor_code: str
@@ -30,21 +38,15 @@ class FormerUnit:
 
 
 @dataclass(frozen=True)
-class Zone:
-    name: str
-    district_code: str
-    kind: str = IndustrialZone.Kind.INDUSTRIAL_PARK
-
-
-@dataclass(frozen=True)
 class ProvinceExtras:
     former_units: tuple[FormerUnit, ...] = ()
     zone_union_name: str | None = None
-    zones: tuple[Zone, ...] = ()
+    # Communes of the former province with this code: spellings lists use that the package lacks.
+    other_spellings: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
-# What vietnam-provinces 0.6.0 does not hold: the units that 2024 lists still name, and the
-# province's industrial parks with their union.
+# What no package holds: the district-level changes of 1/1/2025 that 2024 lists still name, and
+# the name of the industrial-zone union.
 EXTRAS: dict[str, ProvinceExtras] = {
     "24": ProvinceExtras(
         former_units=(
@@ -52,92 +54,177 @@ EXTRAS: dict[str, ProvinceExtras] = {
             FormerUnit("Huyện Lục Ngạn", "219", "224", REORGANISED_ON, partial=True),
         ),
         zone_union_name="Công đoàn các Khu công nghiệp tỉnh Bắc Giang",
-        zones=(
-            Zone("KCN Quang Châu", "222"),
-            Zone("KCN Vân Trung", "222"),
-            Zone("KCN Đình Trám", "222"),
-            Zone("KCN Việt Hàn", "222"),
-            Zone("KCN Song Khê – Nội Hoàng", "213"),
-            Zone("KCN Hòa Phú", "223"),
-        ),
+        other_spellings={"07540": ("Xã Xa Lý",)},  # Xã Sa Lý in the package
     ),
 }
+
+
+@dataclass(frozen=True)
+class LoadedPredecessor:
+    name: str
+    code: str
+    districts: int
+    communes: int
 
 
 @dataclass
 class LoadSummary:
     province: str = ""
-    counts: dict[str, int] = field(default_factory=dict)
+    communes: int = 0
+    predecessors: list[LoadedPredecessor] = field(default_factory=list)
     created: int = 0
     updated: int = 0
 
 
-class UnknownProvince(LookupError):
-    pass
+@dataclass(frozen=True)
+class LoadedProvince:
+    """The province in force and the provinces of 30/6/2025 it was formed from."""
+
+    current: AdministrativeUnit
+    predecessors: tuple[AdministrativeUnit, ...]
 
 
-def gso_code(code: int | str, level: str) -> str:
-    return str(code).zfill(CODE_WIDTH[level])
+def load_units(code: object) -> tuple[LoadSummary, LoadedProvince]:
+    """Create or update the province in force under `code`, its predecessors, their links and
+    the zones; idempotent, and it never deletes anything.
+
+    Raises `ProvinceNotCurrent` for a code that no longer names a province (27), naming its
+    successor, and `UnknownProvince` for a code that never did.
+    """
+    data = sources.current_province(code)
+    summary = LoadSummary(province=data.name, communes=len(data.communes))
+    units = _UnitIndex(summary)
+    province = units.put(Level.PROVINCE, data.code, data.name, data.kind, parent=None)
+    for commune in data.communes:
+        units.put(Level.COMMUNE, commune.code, commune.name, commune.kind, parent=province)
+    former_provinces = tuple(
+        _load_predecessor(units, former, summary) for former in sources.predecessors(data.code)
+    )
+    _load_successions(units, data.code, province, former_provinces, summary)
+    extras = EXTRAS.get(data.code, ProvinceExtras())
+    _load_former_units(units, extras, summary)
+    _load_zones(units, data.code, summary)
+    return summary, LoadedProvince(province, former_provinces)
 
 
-def province_record(code: str) -> dict:
-    with open(vietnam_provinces.NESTED_DIVISIONS_JSON_PATH, encoding="utf-8") as source:
-        provinces = json.load(source)
-    for record in provinces:
-        if gso_code(record["code"], Level.PROVINCE) == gso_code(code, Level.PROVINCE):
-            return record
-    raise UnknownProvince(code)
+class _UnitIndex:
+    """The stored units by (level, code, ended or not), so that a second run finds each again."""
 
+    def __init__(self, summary: LoadSummary) -> None:
+        self.summary = summary
+        self.current: dict[tuple[str, str], AdministrativeUnit] = {}
+        self.former: dict[tuple[str, str], AdministrativeUnit] = {}
+        in_force_or_ended_with_the_districts = Q(valid_until__isnull=True) | Q(
+            valid_until=sources.FORMER_UNTIL
+        )
+        for unit in AdministrativeUnit.objects.filter(in_force_or_ended_with_the_districts):
+            target = self.current if unit.valid_until is None else self.former
+            target[unit.level, unit.code] = unit
 
-def load_units(code: str) -> tuple[LoadSummary, AdministrativeUnit]:
-    """Create or update the province's units, former units and industrial zones; idempotent,
-    and it never deletes anything. Returns the summary and the province."""
-    record = province_record(code)
-    summary = LoadSummary(province=clean_text(record["name"]))
-    existing = {unit.code: unit for unit in AdministrativeUnit.objects.all()}
-
-    province = _upsert_unit(existing, summary, record, Level.PROVINCE, parent=None)
-    for district_record in record["districts"]:
-        district = _upsert_unit(existing, summary, district_record, Level.DISTRICT, province)
-        for commune_record in district_record["wards"]:
-            _upsert_unit(existing, summary, commune_record, Level.COMMUNE, district)
-
-    extras = EXTRAS.get(province.code, ProvinceExtras())
-    _load_former_units(extras, summary)
-    _load_zones(extras, summary)
-    return summary, province
-
-
-def _upsert_unit(existing, summary, record, level, parent):
-    code = gso_code(record["code"], level)
-    name = clean_text(record["name"])
-    values = {
-        "name": name,
-        "level": level,
-        "kind": unit_kind_from_name(name) or "",
-        "parent_id": parent.pk if parent else None,
-    }
-    summary.counts[level] = summary.counts.get(level, 0) + 1
-    unit = existing.get(code)
-    if unit is None:
-        unit = AdministrativeUnit(code=code, **values)
-        unit.save()
-        existing[code] = unit
-        summary.created += 1
+    def put(
+        self, level, code, name, kind, *, parent, ended=False, alias_keys=()
+    ) -> AdministrativeUnit:
+        index = self.former if ended else self.current
+        values = {
+            "name": name,
+            "kind": kind,
+            "alias_keys": " ".join(alias_keys),
+            "parent_id": parent.pk if parent else None,
+            "valid_from": None if ended else sources.CURRENT_SINCE,
+            "valid_until": sources.FORMER_UNTIL if ended else None,
+        }
+        unit = index.get((level, code))
+        if unit is None:
+            unit = AdministrativeUnit(level=level, code=code, **values)
+            unit.save()
+            index[level, code] = unit
+            self.summary.created += 1
+            return unit
+        changed = [key for key, value in values.items() if getattr(unit, key) != value]
+        if changed:
+            for key in changed:
+                setattr(unit, key, values[key])
+            unit.save()
+            self.summary.updated += 1
         return unit
-    changed = [key for key, value in values.items() if getattr(unit, key) != value]
-    if changed:
-        for key in changed:
-            setattr(unit, key, values[key])
-        unit.save()
-        summary.updated += 1
-    return unit
+
+    def get_former(self, level: str, code: str) -> AdministrativeUnit:
+        return self.former[level, code]
+
+    def get_current(self, level: str, code: str) -> AdministrativeUnit:
+        return self.current[level, code]
 
 
-def _load_former_units(extras: ProvinceExtras, summary: LoadSummary) -> None:
+def _load_predecessor(
+    units: _UnitIndex, former: sources.FormerProvinceData, summary: LoadSummary
+) -> AdministrativeUnit:
+    spellings = EXTRAS.get(former.code, ProvinceExtras()).other_spellings
+    kind = unit_kind_from_name(former.name) or AdministrativeUnit.Kind.PROVINCE
+    province = units.put(Level.PROVINCE, former.code, former.name, kind, parent=None, ended=True)
+    for district in former.districts:
+        parent = units.put(
+            Level.DISTRICT,
+            district.code,
+            district.name,
+            district.kind,
+            parent=province,
+            ended=True,
+            alias_keys=district.alias_keys,
+        )
+        for commune in district.communes:
+            units.put(
+                Level.COMMUNE,
+                commune.code,
+                commune.name,
+                commune.kind,
+                parent=parent,
+                ended=True,
+                alias_keys=commune.alias_keys
+                + tuple(sources.package_key(name) for name in spellings.get(commune.code, ())),
+            )
+    summary.predecessors.append(
+        LoadedPredecessor(former.name, former.code, len(former.districts), len(former.communes))
+    )
+    return province
+
+
+def _load_successions(units, code, province, former_provinces, summary) -> None:
+    """Every former unit linked to what it became: provinces to the province, communes through
+    the crosswalk, districts to the communes their communes became."""
+    wanted: dict[tuple[int, int], bool] = {}
+    for former in former_provinces:
+        wanted[former.pk, province.pk] = True
+    for link in sources.crosswalk(code):
+        former_commune = units.get_former(Level.COMMUNE, link.former_code)
+        new_commune = units.get_current(Level.COMMUNE, link.new_code)
+        wanted[former_commune.pk, new_commune.pk] = link.is_default
+        district = units.get_former(Level.DISTRICT, link.former_district_code)
+        wanted.setdefault((district.pk, new_commune.pk), False)
+    former_ids = {former_id for former_id, _ in wanted}
+    stored = {
+        (link.former_id, link.successor_id): link
+        for link in UnitSuccession.objects.filter(former_id__in=former_ids)
+    }
+    missing = [
+        UnitSuccession(former_id=former_id, successor_id=successor_id, is_default=is_default)
+        for (former_id, successor_id), is_default in wanted.items()
+        if (former_id, successor_id) not in stored
+    ]
+    UnitSuccession.objects.bulk_create(missing)
+    summary.created += len(missing)
+    changed = []
+    for key, link in stored.items():
+        if key in wanted and link.is_default != wanted[key]:
+            link.is_default = wanted[key]
+            changed.append(link)
+    UnitSuccession.objects.bulk_update(changed, ["is_default"])
+    summary.updated += len(changed)
+
+
+def _load_former_units(units: _UnitIndex, extras: ProvinceExtras, summary: LoadSummary) -> None:
     for former in extras.former_units:
-        successor = AdministrativeUnit.objects.get(code=former.successor_code)
-        alias, created = UnitAlias.objects.get_or_create(
+        successor = units.get_former(Level.DISTRICT, former.successor_code)
+        _, created = UnitAlias.objects.get_or_create(
             search_key=fold(former.name),
             successor=successor,
             defaults={
@@ -150,11 +237,21 @@ def _load_former_units(extras: ProvinceExtras, summary: LoadSummary) -> None:
         summary.created += created
 
 
-def _load_zones(extras: ProvinceExtras, summary: LoadSummary) -> None:
-    for zone in extras.zones:
-        district = AdministrativeUnit.objects.get(code=zone.district_code)
-        _, created = IndustrialZone.objects.get_or_create(
-            search_key=fold(zone.name),
-            defaults={"name": zone.name, "district": district, "kind": zone.kind},
-        )
-        summary.created += created
+def _load_zones(units: _UnitIndex, code: str, summary: LoadSummary) -> None:
+    stored = {zone.search_key: zone for zone in IndustrialZone.objects.all()}
+    for data in sources.industrial_zones(code):
+        values = {
+            "name": data.name,
+            "kind": data.kind,
+            "district": units.get_former(Level.DISTRICT, data.former_district_code),
+            "commune": units.get_current(Level.COMMUNE, data.current_commune_code),
+        }
+        zone = stored.get(fold(data.name))
+        if zone is None:
+            IndustrialZone(**values).save()
+            summary.created += 1
+        elif any(getattr(zone, key) != value for key, value in values.items()):
+            for key, value in values.items():
+                setattr(zone, key, value)
+            zone.save()
+            summary.updated += 1

@@ -1,15 +1,18 @@
-"""Load a province's administrative units (vietnam-provinces 0.6.0), federations and zones."""
+"""Load the province in force, its predecessors of 30/6/2025, their links, unions and zones."""
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from unions.organisations.loading import load_province
-from unions.territory.loading import UnknownProvince
+from unions.territory.loading import ProvinceNotCurrent, UnknownProvince
 
 
 class Command(BaseCommand):
-    help = "Load the province, its districts and communes, former units, federations and zones."
+    help = (
+        "Load the province in force, its communes, the provinces it was formed from with their "
+        "districts and communes, the crosswalk, federations and zones."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -20,20 +23,35 @@ class Command(BaseCommand):
         code = province or settings.PROVINCE_CODE
         try:
             summary = load_province(code)
-        except UnknownProvince as error:
+        except ProvinceNotCurrent as error:
             raise CommandError(
-                _("No province has the code %(code)s.") % {"code": error.args[0]}
+                _(
+                    "The province with the code %(code)s no longer exists: since 1/7/2025 it is "
+                    "part of %(successor)s. Load that province instead."
+                )
+                % {"code": error.code, "successor": error.successor}
             ) from None
+        except UnknownProvince:
+            raise CommandError(_("No province has the code %(code)s.") % {"code": code}) from None
         self.stdout.write(
-            _(
-                "%(province)s: %(districts)d district-level units, %(communes)d communes; "
-                "%(created)d created, %(updated)d updated."
-            )
+            _("%(province)s: %(communes)d communes; %(created)d created, %(updated)d updated.")
             % {
                 "province": summary.province,
-                "districts": summary.counts.get("district", 0),
-                "communes": summary.counts.get("commune", 0),
+                "communes": summary.communes,
                 "created": summary.created,
                 "updated": summary.updated,
             }
         )
+        for former in summary.predecessors:
+            self.stdout.write(
+                _(
+                    "Formed from %(province)s (%(code)s): %(districts)d districts, "
+                    "%(communes)d communes."
+                )
+                % {
+                    "province": former.name,
+                    "code": former.code,
+                    "districts": former.districts,
+                    "communes": former.communes,
+                }
+            )
