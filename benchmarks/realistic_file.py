@@ -16,18 +16,16 @@ No database is needed: the unit names come from the same data ``load_units`` rea
 from __future__ import annotations
 
 import datetime
-import json
 import os
 import random
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-import vietnam_provinces
 from openpyxl import Workbook
 
 from unions.taxcode import make_tax_code
-from unions.text import clean_text
+from unions.territory import sources
 
 __all__ = [
     "HEADER",
@@ -154,17 +152,16 @@ _DAYS = (datetime.date(2024, 12, 31) - _FIRST_DAY).days
 
 
 def _units() -> list[tuple[str, str, list[str]]]:
-    """(code, district name, commune names) as ``load_units`` stores them."""
-    with open(vietnam_provinces.NESTED_DIVISIONS_JSON_PATH, encoding="utf-8") as source:
-        provinces = json.load(source)
-    province = next(record for record in provinces if record["code"] == PROVINCE_CODE)
+    """(code, district name, commune names) of the province of 30/6/2025, as ``load_units``
+    stores them: 2024 lists name these."""
+    former = next(
+        province
+        for province in sources.predecessors(PROVINCE_CODE)
+        if province.code == sources.province_code(PROVINCE_CODE)
+    )
     return [
-        (
-            str(district["code"]).zfill(3),
-            clean_text(district["name"]),
-            [clean_text(ward["name"]) for ward in district["wards"]],
-        )
-        for district in province["districts"]
+        (district.code, district.name, [commune.name for commune in district.communes])
+        for district in former.districts
     ]
 
 

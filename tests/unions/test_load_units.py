@@ -18,6 +18,7 @@ from unions.models import (
     UnitSuccession,
     UpperUnion,
 )
+from unions.organisations.loading import load_province
 
 pytestmark = pytest.mark.django_db
 
@@ -151,7 +152,9 @@ def test_running_twice_changes_nothing():
     out = io.StringIO()
     call_command("load_units", "--province", "24", stdout=out)
     assert _snapshot() == before
-    assert " 0 " in out.getvalue()  # nothing created, nothing updated
+    assert "tạo mới 0, cập nhật 0." in out.getvalue()
+    summary = load_province("24")
+    assert (summary.created, summary.updated) == (0, 0)
 
 
 def test_default_province_is_the_setting(settings):

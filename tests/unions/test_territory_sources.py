@@ -337,10 +337,9 @@ def test_island_districts_without_communes_are_kept_with_none():
 
 
 def test_counts_of_24_agree_with_vietnam_provinces_2025():
-    """The project pins vietnam-provinces 0.6.0 until the new loader lands (see the docs)."""
-    vietnam_provinces = pytest.importorskip("vietnam_provinces")
-    if not str(getattr(vietnam_provinces, "__version__", "")).startswith("2025."):
-        pytest.skip("vietnam-provinces 2025.x is not installed (0.6.0 is pinned for now)")
+    """vietnam-provinces 2025.10.1 is a dev dependency for this comparison only."""
+    import vietnam_provinces
+
     with open(vietnam_provinces.NESTED_DIVISIONS_JSON_PATH, encoding="utf-8") as stream:
         record = next(p for p in json.load(stream) if p["code"] == 24)
     theirs = {str(ward["code"]).zfill(5): ward["division_type"] for ward in record["wards"]}
