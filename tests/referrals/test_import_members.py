@@ -228,3 +228,14 @@ def test_the_command_prints_one_json_document(tmp_path, today, union, capsys):
     assert (document["error"], document["created"], document["file"]) == (None, 1, "ds.xlsx")
     assert "Kinh" not in out.getvalue()
     assert document["notices"]
+
+
+@pytest.mark.parametrize("title", ["Học vấn", "Trình độ"])
+def test_education_headers_seen_in_real_files(tmp_path, today, union, title):
+    rows = [
+        ["Họ và tên", "Ngày sinh", "MST", title],
+        ["Lê Văn Nam", D(1990, 1, 2), union.enterprise.tax_code, "12/12"],
+    ]
+    result = members(tmp_path, rows)
+    assert (result.exit_code, result.ignored_columns) == (0, [])
+    assert Member.objects.get().education == "12/12"

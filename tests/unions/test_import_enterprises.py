@@ -391,6 +391,22 @@ def test_a_commune_merged_before_30_6_2025_is_found_by_its_earlier_name(
     assert enterprise(tax).commune.name == name
 
 
+@pytest.mark.parametrize(
+    ("district", "cell", "name"),
+    [
+        ("Huyện Lục Nam", "Phương Sơn", "Thị trấn Phương Sơn"),
+        ("Huyện Lục Nam", "Thị trấn Phương Sơn", "Thị trấn Phương Sơn"),
+        ("Huyện Lục Nam", "TT Phương Sơn", "Thị trấn Phương Sơn"),
+        ("Thị xã Chũ", "Phượng Sơn", "Phường Phượng Sơn"),
+    ],
+)
+def test_a_name_whose_first_word_reads_as_a_type_is_matched_whole(tmp_path, district, cell, name):
+    tax = code()
+    result = one(tmp_path, HEADER, [tax, "Công ty A", district, cell, ""])
+    assert result.warnings == []
+    assert enterprise(tax).commune.name == name
+
+
 def test_an_earlier_name_gives_way_to_a_commune_that_bears_it(tmp_path, two_tan_an):
     tax = code()
     result = one(tmp_path, HEADER, [tax, "Công ty A", "Thành phố Bắc Giang", "Xã Tân An", ""])
@@ -530,6 +546,7 @@ def test_an_unknown_ownership_or_status_warns_and_keeps_the_stored_value(tmp_pat
         ("Đã giải thể", "dissolved"),
         ("Giải thể", "dissolved"),
         ("Chấm dứt hoạt động", "dissolved"),
+        ("Đang giao dịch", "active"),
     ],
 )
 def test_status_words(tmp_path, cell, value):
@@ -897,3 +914,31 @@ def test_chunks_grow_from_the_first_chunk_size_to_the_chunk_size(tmp_path, monke
     assert result.created == 25
     assert sizes == [2, 4, 8, 8, 3]
     assert Headcount.objects.count() == 25
+
+
+@pytest.mark.parametrize(
+    ("name_title", "commune_title"),
+    [("Tên công ty / HKD", "Phường/xã mới"), ("Tên khách hàng", "Xã/Phường mới")],
+)
+def test_headers_seen_in_real_files_are_recognised(tmp_path, name_title, commune_title):
+    tax = code()
+    header = ["MST", name_title, "Huyện", commune_title]
+    result = one(tmp_path, header, [tax, "Hộ kinh doanh A", "Huyện Lục Nam", "Thị trấn Đồi Ngô"])
+    assert (result.exit_code, result.ignored_columns) == (0, [])
+    stored = enterprise(tax)
+    assert (stored.name, stored.commune.name) == ("Hộ kinh doanh A", "Thị trấn Đồi Ngô")
+
+
+def test_an_unknown_commune_on_a_new_row_does_not_claim_a_stored_one(tmp_path):
+    existing = factories.make_enterprise(district="213")
+    new = code()
+    rows = [
+        HEADER,
+        [existing.tax_code, existing.name, "Thành phố Bắc Giang", "Xã Không Có", ""],
+        [new, "Công ty Mới", "Thành phố Bắc Giang", "Xã Không Có", ""],
+    ]
+    result = run(tmp_path, rows)
+    messages = {warning.row: warning.message for warning in result.warnings}
+    assert messages[2] == messages[3]
+    assert "doanh nghiệp mới để trống" in messages[3]
+    assert enterprise(new).commune is None

@@ -85,6 +85,25 @@ def test_an_upper_union_named_in_the_row_is_matched_folded(tmp_path, cell):
     assert GrassrootsUnion.objects.get().upper_union == factories.federation("215")
 
 
+@pytest.mark.parametrize(
+    "cell",
+    [
+        "Công đoàn các KCN tỉnh Bắc Giang",
+        "CĐ các KCN tỉnh Bắc Giang",
+        "Công đoàn các khu công nghiệp tỉnh Bắc Giang",
+    ],
+)
+def test_the_zone_union_is_matched_by_its_short_names(tmp_path, cell):
+    enterprise = factories.make_enterprise(district="222", industrial_zone=factories.zone())
+    rows = [
+        ["MST", "Ngày thành lập", "Công đoàn cấp trên"],
+        [enterprise.tax_code, "01/02/2020", cell],
+    ]
+    result = unions(rows, tmp_path)
+    assert result.errors == []
+    assert GrassrootsUnion.objects.get().upper_union == factories.zone_union()
+
+
 def test_an_unknown_upper_union_is_a_row_error_listing_the_valid_ones(tmp_path):
     enterprise = factories.make_enterprise()
     rows = [

@@ -64,6 +64,8 @@ COLUMNS = (
             "Company name",
             "Tên doanh nghiệp, đơn vị",
             "Tên đơn vị, doanh nghiệp",
+            "Tên công ty / HKD",
+            "Tên khách hàng",
         ),
         required=True,
     ),
@@ -104,6 +106,8 @@ COLUMNS = (
             "Commune",
             "Phường/Xã/Thị trấn",
             "Xã, phường, thị trấn",
+            "Phường/xã mới",
+            "Xã/Phường mới",
         ),
     ),
     Column(
@@ -390,11 +394,15 @@ class EnterpriseImport(WritesInBulk, ImportSpec):
                 name = territory.district_names[district_id]
                 if where:
                     message = _(
-                        "Several communes of %(district)s have this name: the stored "
-                        "commune is kept. Add Xã, Phường or Thị trấn."
+                        "Several communes of %(district)s have this name: not read (an "
+                        "enterprise already stored keeps its commune). Add Xã, Phường or Thị "
+                        "trấn."
                     )
                 else:
-                    message = _("Unknown commune in %(district)s: the stored commune is kept.")
+                    message = _(
+                        "Unknown commune in %(district)s: not read (an enterprise already "
+                        "stored keeps its commune, a new one gets none)."
+                    )
                 issues.append((False, "commune", message % {"district": name}))
         if former:
             successor = territory.district_names[district_id]
@@ -420,7 +428,10 @@ class EnterpriseImport(WritesInBulk, ImportSpec):
         territory = self.territory
         zone_id = territory.zone(zone_cell)
         if zone_id is None:
-            message = _("Unknown industrial zone: the stored zone is kept. Known zones: %(zones)s.")
+            message = _(
+                "Unknown industrial zone: not read (an enterprise already stored keeps its "
+                "zone). Known zones: %(zones)s."
+            )
             zones = ", ".join(sorted(territory.zone_names.values()))
             issues.append((False, "industrial_zone", message % {"zones": zones}))
         else:
@@ -434,8 +445,8 @@ class EnterpriseImport(WritesInBulk, ImportSpec):
             found = _OWNERSHIP.get(ownership_cell)
             if found is None:
                 message = _(
-                    "Unknown ownership: the stored value is kept. Use “Nhà nước”, “Ngoài nhà "
-                    "nước” or “Có vốn đầu tư nước ngoài”."
+                    "Unknown ownership: not read (an enterprise already stored keeps its "
+                    "value). Use “Nhà nước”, “Ngoài nhà nước” or “Có vốn đầu tư nước ngoài”."
                 )
                 issues.append((False, "ownership", message))
             else:
@@ -453,8 +464,8 @@ class EnterpriseImport(WritesInBulk, ImportSpec):
             found = _STATUS.get(status_cell)
             if found is None:
                 message = _(
-                    "Unknown status: the stored value is kept. Use “Đang hoạt động”, “Tạm "
-                    "ngừng hoạt động” or “Đã giải thể”."
+                    "Unknown status: not read (an enterprise already stored keeps its value). "
+                    "Use “Đang hoạt động”, “Tạm ngừng hoạt động” or “Đã giải thể”."
                 )
                 issues.append((False, "status", message))
             else:

@@ -343,6 +343,7 @@ OWNERSHIP_WORDS: dict[str, str] = {
 STATUS_WORDS: dict[str, str] = {
     "Đang hoạt động": "active",
     "Hoạt động": "active",
+    "Đang giao dịch": "active",
     "active": "active",
     "Tạm ngừng hoạt động": "suspended",
     "Tạm ngừng kinh doanh": "suspended",

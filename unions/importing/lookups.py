@@ -75,7 +75,13 @@ class _Names:
         if not key:
             return []
         bare = strip_prefix(key, self.prefixes)
-        found = self.full.get(key) or self.bare.get(bare) or self._earlier(text, key, bare)
+        # The whole name first: "Phương Sơn" is Thị trấn Phương Sơn, not a Phường named Sơn.
+        found = (
+            self.full.get(key)
+            or self.bare.get(key)
+            or self.bare.get(bare)
+            or self._earlier(text, key, bare)
+        )
         if len(found) > 1:
             # A type prefix in the file settles which of two same-named units is meant.
             kind = unit_kind_from_name(text)
@@ -280,8 +286,15 @@ class Territory:
 class UpperUnions:
     """Upper unions named in a union list ("Công đoàn cấp trên", "Trực thuộc")."""
 
-    # Abbreviations files use for the first words of a union's name.
-    _ABBREVIATIONS = {"ldld": "lien doan lao dong", "cd": "cong doan", "cdcs": "cong doan co so"}
+    # Abbreviations files use for words of a union's name ("Công đoàn các KCN tỉnh Bắc Giang").
+    _ABBREVIATIONS = {
+        "ldld": "lien doan lao dong",
+        "cd": "cong doan",
+        "cdcs": "cong doan co so",
+        "kcn": "khu cong nghiep",
+        "ccn": "cum cong nghiep",
+        "tp": "thanh pho",
+    }
 
     def __init__(self, territory: Territory) -> None:
         self.names = territory.union_names
@@ -292,10 +305,7 @@ class UpperUnions:
         self._territory = territory
 
     def _key(self, text: str) -> str:
-        words = fold(text).split()
-        if words and words[0] in self._ABBREVIATIONS:
-            words[0] = self._ABBREVIATIONS[words[0]]
-        return " ".join(words)
+        return " ".join(self._ABBREVIATIONS.get(word, word) for word in fold(text).split())
 
     def find(self, value: object) -> int:
         text = cell_text(value)

@@ -85,7 +85,10 @@ MEMBER_COLUMNS = (
         ),
     ),
     Column("vgcl_number", ("Mã số đoàn viên", "Mã đoàn viên", "Số thẻ đoàn viên")),
-    Column("education", ("Trình độ học vấn", "Văn hóa", "Trình độ văn hóa", "Education")),
+    Column(
+        "education",
+        ("Trình độ học vấn", "Văn hóa", "Trình độ văn hóa", "Education", "Học vấn", "Trình độ"),
+    ),
     Column("phone", ("Số điện thoại", "SĐT", "Điện thoại", "Phone")),
     Column("job", ("Nghề nghiệp", "Công việc", "Chức vụ", "Job")),
 )
