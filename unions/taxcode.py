@@ -1,8 +1,10 @@
 """Vietnamese enterprise tax codes (mã số thuế), as IMPORT.md "Cell values" reads them.
 
 A code is 10 digits, the tenth a check digit over the first nine; a branch adds a 3-digit
-number and is stored as ``2400123458-001``. Excel drops a leading zero from codes typed as
-numbers, so a code one digit short (9, or 12 for a branch) is padded back without complaint.
+number and is stored as ``2400123458-001``; an individual's or household business's code is
+their 12-digit personal identification number, with no check digit. Excel drops a leading zero
+from codes typed as numbers, so a code one digit short (9, 12 for a branch, 11 for a personal
+number) is padded back without complaint.
 
 A failed check digit is not an error here: the import keeps such a row with a warning, so
 ``normalize_tax_code`` checks the shape and ``has_valid_check_digit`` is asked separately.
@@ -17,6 +19,7 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 
 __all__ = [
+    "PERSONAL_ID_LENGTH",
     "TaxCodeError",
     "check_digit",
     "has_valid_check_digit",
@@ -25,10 +28,13 @@ __all__ = [
 ]
 
 WEIGHTS: tuple[int, ...] = (31, 29, 23, 19, 17, 13, 7, 5, 3)
+PERSONAL_ID_LENGTH = 12
+# A personal identification number starts with the code of the province that issued it.
+_LAST_PROVINCE_OF_ID_NUMBERS = 96
 
 # [0-9], not \d: \d also matches Arabic-Indic, full-width and other digits int() would accept.
 _NINE_DIGITS = re.compile(r"[0-9]{9}")
-_NORMALIZED = re.compile(r"([0-9]{10})(?:-([0-9]{3}))?")
+_NORMALIZED = re.compile(r"([0-9]{10})(?:-([0-9]{3}))?|[0-9]{12}")
 _DIGITS = re.compile(r"[0-9]+")
 _DASHED = re.compile(r"([0-9]{9,10})-([0-9]{3})")
 _DASHED_ANY = re.compile(r"[0-9]+-[0-9]+")
@@ -92,6 +98,8 @@ def normalize_tax_code(value: object) -> str:
     if not text:
         raise TaxCodeError(_("The tax code is empty."), code="empty")
     if _DIGITS.fullmatch(text):
+        if personal := _personal_id(text):
+            return personal
         base, branch = _split_digits(text)
     elif dashed := _DASHED.fullmatch(text):
         base, branch = dashed[1].zfill(10), dashed[2]
@@ -110,6 +118,25 @@ def normalize_tax_code(value: object) -> str:
     return f"{base}-{branch}"
 
 
+def _personal_id(digits: str) -> str | None:
+    """The 12-digit personal identification number that individuals and household businesses
+    use as their tax code since 1/7/2025 (TERRITORY.md), or ``None``.
+
+    Twelve digits are a branch code that lost its leading zero when the 10-digit base passes
+    its check digit, and a personal number otherwise; eleven digits are a personal number that
+    lost its leading zero.
+    """
+    if len(digits) == PERSONAL_ID_LENGTH - 1:
+        # Excel drops the leading zero of the number's province code (001 to 096).
+        padded = "0" + digits
+        return padded if 1 <= int(padded[:3]) <= _LAST_PROVINCE_OF_ID_NUMBERS else None
+    if len(digits) == PERSONAL_ID_LENGTH:
+        branch_base = digits.zfill(13)[:10]
+        if check_digit(branch_base[:9]) != int(branch_base[9]):
+            return digits
+    return None
+
+
 def _split_digits(digits: str) -> tuple[str, str | None]:
     if len(digits) in (9, 10):
         return digits.zfill(10), None
@@ -120,7 +147,10 @@ def _split_digits(digits: str) -> tuple[str, str | None]:
 
 
 def _length_message() -> str:
-    return _("The tax code must have 10 digits, or 13 for a branch.")
+    return _(
+        "The tax code must have 10 digits, 13 for a branch, or 12 for a personal "
+        "identification number."
+    )
 
 
 def _invalid_message() -> str:
@@ -149,6 +179,8 @@ def has_valid_check_digit(code: str) -> bool:
     if match is None:
         raise ValueError(f"not a normalised tax code: {code!r}")
     base = match[1]
+    if base is None:
+        return True  # a personal identification number has no check digit
     return check_digit(base[:9]) == int(base[9])
 
 

@@ -145,7 +145,7 @@ def test_twelve_digits_are_a_branch_that_lost_its_leading_zero(tmp_path):
     assert Enterprise.objects.filter(tax_code="0101234565-001").exists()
 
 
-@pytest.mark.parametrize("cell", ["2400123458-000", "24001234", "12345678901", "24OO123458", "x"])
+@pytest.mark.parametrize("cell", ["2400123458-000", "24001234", "99345678901", "24OO123458", "x"])
 def test_a_malformed_tax_code_is_a_row_error(tmp_path, cell):
     result = one(tmp_path, HEADER, [cell, "Công ty A", "Huyện Yên Thế", "", ""])
     assert result.exit_code == 1
@@ -942,3 +942,13 @@ def test_an_unknown_commune_on_a_new_row_does_not_claim_a_stored_one(tmp_path):
     assert messages[2] == messages[3]
     assert "doanh nghiệp mới để trống" in messages[3]
     assert enterprise(new).commune is None
+
+
+@pytest.mark.parametrize(
+    ("cell", "stored"),
+    [("024195001234", "024195001234"), (24195001234, "024195001234")],
+)
+def test_a_personal_identification_number_is_a_tax_code_without_check_digit(tmp_path, cell, stored):
+    result = one(tmp_path, HEADER, [cell, "Hộ kinh doanh Nguyễn Văn A", "Huyện Yên Thế", "", ""])
+    assert (result.exit_code, result.warnings) == (0, [])
+    assert enterprise(stored).name == "Hộ kinh doanh Nguyễn Văn A"

@@ -25,7 +25,7 @@ from unions.taxcode import (
 if not settings.configured and "DJANGO_SETTINGS_MODULE" not in os.environ:
     settings.configure(USE_I18N=False)
 
-STORED_FORM = re.compile(r"\d{10}(-\d{3})?", re.ASCII)
+STORED_FORM = re.compile(r"\d{10}(-\d{3})?|\d{12}", re.ASCII)
 
 
 def error_of(value: object) -> TaxCodeError:
@@ -74,6 +74,14 @@ def error_of(value: object) -> TaxCodeError:
         (Decimal("2400123458.00"), "2400123458"),
         # A float written out as text by a tool that knew the column as numbers.
         ("101234565.0", "0101234565"),
+        # A personal identification number (12 digits) since 1/7/2025; 11 lost a leading zero.
+        ("024195001234", "024195001234"),
+        ("024 195 001 234", "024195001234"),
+        ("24195001234", "024195001234"),
+        (24195001234, "024195001234"),
+        (24195001234.0, "024195001234"),
+        ("24001234580", "024001234580"),
+        (24001234580, "024001234580"),
     ],
 )
 def test_normalize_tax_code_accepts(value: object, expected: str) -> None:
@@ -104,14 +112,13 @@ def test_normalize_tax_code_reads_a_nine_digit_cell_as_text_and_number_alike() -
         (2400123458000, "branch"),
         ("101234565000", "branch"),
         ("12345678", "length"),
-        ("24001234580", "length"),
+        ("99345678901", "length"),  # 11 digits, but 099 is no province code
         ("24001234580012", "length"),
         ("1", "length"),
         ("2400123458-01", "length"),
         ("2400123458-0001", "length"),
         ("24001234-001", "length"),
         (12345678, "length"),
-        (24001234580, "length"),
         (0, "length"),
         pytest.param(10**6000, "length", id="int-of-6000-digits"),
         (1e300, "length"),
@@ -147,11 +154,20 @@ def test_normalize_tax_code_refuses(value: object, code: str) -> None:
 
 def test_tax_code_error_message_is_the_translated_msgid() -> None:
     assert error_of("12345678").message == gettext(
-        "The tax code must have 10 digits, or 13 for a branch."
+        "The tax code must have 10 digits, 13 for a branch, or 12 for a personal "
+        "identification number."
     )
     assert error_of("2400123458000").message == gettext(
         "The branch number of a tax code cannot be 000."
     )
+
+
+def test_twelve_digits_are_a_branch_only_when_the_base_passes_its_check_digit() -> None:
+    # 0101234565 passes: a 13-digit branch code that lost its leading zero.
+    assert normalize_tax_code("101234565001") == "0101234565-001"
+    # 0024195001 does not: an individual's personal identification number.
+    assert normalize_tax_code("024195001234") == "024195001234"
+    assert has_valid_check_digit("024195001234")
 
 
 def test_a_failed_check_digit_is_not_an_error() -> None:

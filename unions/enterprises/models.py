@@ -105,22 +105,37 @@ class Enterprise(ImportedRecord):
     # B-tree serves, and PostgreSQL sorts names with the Vietnamese collation instead.
     search_key = models.CharField(max_length=300, editable=False)
     address = models.CharField(_("address"), max_length=500, blank=True)
+    # Where a list of before 1/7/2025 placed it (TERRITORY.md, "Enterprises"): the district
+    # and commune of 30/6/2025. Lists sent since name only the current commune.
     district = models.ForeignKey(
         AdministrativeUnit,
-        verbose_name=_("district"),
+        verbose_name=_("former district"),
         on_delete=models.PROTECT,
         related_name="enterprises",
+        null=True,
+        blank=True,
         db_index=False,  # led by the (district, status, workers) index
         limit_choices_to={"level": AdministrativeUnit.Level.DISTRICT},
     )
     commune = models.ForeignKey(
         AdministrativeUnit,
-        verbose_name=_("commune"),
+        verbose_name=_("former commune"),
         on_delete=models.PROTECT,
         related_name="commune_enterprises",
         null=True,
         blank=True,
-        limit_choices_to={"level": AdministrativeUnit.Level.COMMUNE},
+        limit_choices_to={"level": AdministrativeUnit.Level.COMMUNE, "valid_until__isnull": False},
+    )
+    current_commune = models.ForeignKey(
+        AdministrativeUnit,
+        verbose_name=_("commune"),
+        on_delete=models.PROTECT,
+        related_name="current_enterprises",
+        null=True,
+        blank=True,
+        db_index=False,  # led by the (current_commune, status, workers) index
+        help_text=_("The commune since 1/7/2025. Empty: unplaced, known only by its district."),
+        limit_choices_to={"level": AdministrativeUnit.Level.COMMUNE, "valid_until": None},
     )
     industrial_zone = models.ForeignKey(
         IndustrialZone,
@@ -176,6 +191,7 @@ class Enterprise(ImportedRecord):
             "tax_code",
             "district",
             "commune",
+            "current_commune",
             "industrial_zone",
             "managing_union",
             "last_import_batch",
@@ -192,7 +208,7 @@ class Enterprise(ImportedRecord):
                 name="enterprise_workers_not_negative",
             ),
             models.CheckConstraint(
-                condition=Q(tax_code__regex=r"^[0-9]{10}(-[0-9]{3})?$"),
+                condition=Q(tax_code__regex=r"^([0-9]{10}(-[0-9]{3})?|[0-9]{12})$"),
                 name="enterprise_tax_code_normalised",
             ),
             # One index for both lookups: pattern operators serve equality and the prefix
@@ -205,7 +221,10 @@ class Enterprise(ImportedRecord):
             ),
         ]
         # The foreign key's own index serves managing_union; district is the lead column here.
-        indexes = [models.Index(fields=["district", "status", "workers"])]
+        indexes = [
+            models.Index(fields=["district", "status", "workers"]),
+            models.Index(fields=["current_commune", "status", "workers"]),
+        ]
 
     def __str__(self) -> str:
         return self.name

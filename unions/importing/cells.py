@@ -20,7 +20,7 @@ from operator import mul
 
 from django.utils.translation import gettext as _
 
-from unions.taxcode import WEIGHTS, TaxCodeError, normalize_tax_code
+from unions.taxcode import PERSONAL_ID_LENGTH, WEIGHTS, TaxCodeError, normalize_tax_code
 from unions.text import clean_text, fold
 
 __all__ = [
@@ -164,6 +164,8 @@ def parse_tax_code(value: object) -> tuple[str, bool]:
             code = normalize_tax_code(value)
         except TaxCodeError as error:
             raise CellError(error.message) from None
+        if len(code) == PERSONAL_ID_LENGTH:
+            return code, True  # a personal identification number has no check digit
     digits = code.encode("ascii")
     check = 10 - (sum(map(mul, WEIGHTS, digits)) - _DIGIT_OFFSET) % 11
     return code, check == digits[9] - 48
