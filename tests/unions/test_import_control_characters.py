@@ -14,7 +14,7 @@ import pytest
 from import_export.formats.base_formats import XLSX
 
 from tests import factories
-from tests.unions.import_files import run
+from tests.unions.import_files import place_notes_aside, run
 from unions.admin.resources import EnterpriseResource
 from unions.models import Enterprise
 
@@ -29,7 +29,9 @@ def test_a_nul_in_a_name_is_removed_and_warned_about(tmp_path):
     rows = [HEADER, [code, "Nul\x00Name\x07\x1b", "Thành phố Bắc Giang", 5]]
     result = run(tmp_path, rows, ext=".csv")
     assert (result.exit_code, result.created) == (0, 1)
-    assert [(w.column, w.message) for w in result.warnings] == [("Tên doanh nghiệp", WARNING)]
+    assert [(w.column, w.message) for w in place_notes_aside(result.warnings)] == [
+        ("Tên doanh nghiệp", WARNING)
+    ]
     assert "\x00" not in result.warnings[0].value
     stored = Enterprise.objects.get(tax_code=code)
     assert stored.name == "NulName"
@@ -43,7 +45,7 @@ def test_tabs_and_line_breaks_are_spaces_not_control_characters(tmp_path):
     code = factories.next_tax_code()
     rows = [HEADER, [code, "Công ty\tA\nB", "Thành phố Bắc Giang", 5]]
     result = run(tmp_path, rows, ext=".csv")
-    assert (result.exit_code, result.warnings) == (0, [])
+    assert (result.exit_code, place_notes_aside(result.warnings)) == (0, [])
     assert Enterprise.objects.get(tax_code=code).name == "Công ty A B"
 
 
@@ -51,7 +53,7 @@ def test_a_control_character_in_a_column_not_imported_is_dropped_silently(tmp_pa
     code = factories.next_tax_code()
     rows = [[*HEADER, "Ghi chú"], [code, "Công ty A", "Thành phố Bắc Giang", 5, "x\x00y"]]
     result = run(tmp_path, rows, ext=".csv")
-    assert (result.exit_code, result.warnings) == (0, [])
+    assert (result.exit_code, place_notes_aside(result.warnings)) == (0, [])
 
 
 def test_a_one_megabyte_cell_is_a_row_error_not_a_corrupt_file(tmp_path):

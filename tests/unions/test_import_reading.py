@@ -274,12 +274,28 @@ def test_two_columns_for_one_field_are_a_file_error(tmp_path):
 
 
 def test_a_missing_required_column_is_named_with_the_columns_recognised(tmp_path):
-    rows = [["STT", "Mã số thuế", "Tên doanh nghiệp", "Địa chỉ"], ["1", "2", "A", "B"]]
+    rows = [["STT", "Mã số thuế", "Địa chỉ", "Huyện"], ["1", "2", "A", "B"]]
     result = run(tmp_path, rows)
     assert_file_error(result)
     assert result.header_row is None or result.header_row == 1
-    assert "Huyện" in result.error  # the missing column
+    assert "Tên doanh nghiệp" in result.error  # the missing column
     assert "Mã số thuế" in result.error and "Địa chỉ" in result.error  # those recognised
+
+
+def test_a_list_without_any_place_column_is_a_file_error_naming_them(tmp_path):
+    rows = [["STT", "Mã số thuế", "Tên doanh nghiệp"], ["1", "2400123458", "A"]]
+    result = run(tmp_path, rows)
+    assert_file_error(result)
+    assert all(title in result.error for title in ("“Huyện”", "“Xã”", "“Địa chỉ”"))
+
+
+@pytest.mark.parametrize(
+    "place", [["Huyện"], ["Xã/Phường"], ["Địa chỉ"], ["Tỉnh", "Phường/xã mới"]]
+)
+def test_any_one_place_column_is_enough(tmp_path, place):
+    rows = [["Mã số thuế", "Tên doanh nghiệp", *place], ["2400123458", "A", *["" for _ in place]]]
+    result = run(tmp_path, rows)
+    assert result.exit_code != 2, result.error
 
 
 def test_unrecognised_columns_are_ignored_and_listed(tmp_path):

@@ -79,6 +79,7 @@ COLUMNS = (
             "Address",
             "Địa chỉ doanh nghiệp",
         ),
+        one_of="place",
     ),
     Column(
         "district",
@@ -94,7 +95,7 @@ COLUMNS = (
             "Địa bàn",
             "Huyện, thị xã, thành phố",
         ),
-        required=True,
+        one_of="place",
     ),
     Column(
         "commune",
@@ -109,6 +110,7 @@ COLUMNS = (
             "Phường/xã mới",
             "Xã/Phường mới",
         ),
+        one_of="place",
     ),
     Column(
         "workers",
@@ -187,6 +189,7 @@ class StoredEnterprise(NamedTuple):
     address: str
     district_id: int | None
     commune_id: int | None
+    current_commune_id: int | None
     industrial_zone_id: int | None
     ownership: str | None
     legal_form: str
@@ -214,6 +217,7 @@ class EnterpriseValues(NamedTuple):
     address: str
     district_id: int | None
     commune_id: int | None
+    current_commune_id: int | None
     industrial_zone_id: int | None
     ownership: str | None
     legal_form: str
@@ -231,6 +235,7 @@ WRITTEN = (
     ("address", "text"),
     ("district_id", "int"),
     ("commune_id", "int"),
+    ("current_commune_id", "int"),
     ("industrial_zone_id", "int"),
     ("ownership", "text"),
     ("legal_form", "text"),
@@ -246,6 +251,7 @@ COMPARED = {
     "address": "address",
     "district": "district_id",
     "commune": "commune_id",
+    "current_commune": "current_commune_id",
     "industrial_zone": "industrial_zone_id",
     "ownership": "ownership",
     "legal_form": "legal_form",
@@ -300,6 +306,10 @@ class EnterpriseImport(WritesInBulk, ImportSpec):
     key_column = "tax_code"
     name_column = "name"
     columns = COLUMNS
+    # Lists of since 1/7/2025 name the province beside the commune; the deployment's is implied.
+    dropped_columns = (
+        Column("province", ("Tỉnh", "Tỉnh/Thành phố", "Tỉnh/TP", "Tỉnh, thành phố", "Province")),
+    )
     # Larger chunks cost the server less per row; a small first one gets writing going while
     # the child reads the rest (benchmarks/README.md).
     chunk_size = 10_000
@@ -336,6 +346,9 @@ class EnterpriseImport(WritesInBulk, ImportSpec):
         self._profile = CellGroup(
             layout, ("ownership", "legal_form", "sector", "status"), self._read_profile
         )
+        # Without a commune column the commune is read from the address (TERRITORY.md).
+        self._reads_address = "commune" not in present and "address" in present
+        self._place_column = "district" if "district" in present else "commune"
         self._legal_form = text_parser(_MAX["legal_form"])
         self._sector = text_parser(_MAX["sector"])
 
@@ -365,62 +378,141 @@ class EnterpriseImport(WritesInBulk, ImportSpec):
 
     def parse_groups(self, row: Row) -> None:
         self._place.apply(row)
+        if self._reads_address:
+            self._place_from_address(row)
         self._profile.apply(row)
 
+    def _place_from_address(self, row: Row) -> None:
+        """Per row, not per combination: addresses differ from row to row."""
+        values, territory = row.values, self.territory
+        district_id = values.get("district")
+        if "district" in row.layout.indexes and district_id is None:
+            return  # the district cell was refused: its error says enough
+        address = values.get("address")
+        found = territory.commune_in_address(address, district_id) if address else None
+        if found is None:
+            if district_id is not None:
+                row.warn("district", _unplaced_message())
+            else:
+                row.warn("address", _("The address names no commune: the row is not placed."))
+            return
+        former, commune_id, found_district_id = found
+        issues: list[tuple[bool, str, str]] = []
+        if former:
+            values["commune"] = commune_id
+            values["district"] = found_district_id
+            self._map_former_commune(commune_id, values, issues)
+            name = territory.commune_names[commune_id]
+        else:
+            values["current_commune"] = commune_id
+            name = territory.current_names[commune_id]
+        row.warn(
+            "address", _("The commune was read from the address: %(commune)s.") % {"commune": name}
+        )
+        for _is_error, _column, message in issues:
+            row.warn("address", message)  # the file has no commune column to name
+        values["managing_union"] = territory.managing_union(
+            values.get("district"), values.get("industrial_zone")
+        )
+
     def _read_place(self, district_cell, commune_cell, zone_cell):
-        territory = self.territory
+        """The place a row names (TERRITORY.md, "Imports"): a former district and its commune,
+        mapped through the crosswalk, or a commune of today, or a former commune alone."""
         values: dict[str, object] = {}
         issues: list[tuple[bool, str, str]] = []
-        district_id = None
-        former = False
-        if district_cell is None:
-            issues.append((True, "district", _("This cell is required.")))
+        if district_cell is not None:
+            district_id = self._read_district(district_cell, commune_cell, values, issues)
         else:
-            try:
-                match = territory.district(district_cell)
-            except CellError as error:
-                issues.append((True, "district", error.message))
-            else:
-                district_id = match.id
-                former = match.former is not None
-        if commune_cell is not None and district_id is not None:
+            district_id = None
+            if commune_cell is not None:
+                self._read_commune_alone(commune_cell, values, issues)
+            elif not self._reads_address:
+                issues.append(
+                    (
+                        True,
+                        self._place_column,
+                        _(
+                            "This row names no place: give its commune (or its district and "
+                            "commune, for a list of before 1/7/2025)."
+                        ),
+                    )
+                )
+        zone_id = self._read_zone(zone_cell, values, issues)
+        if district_id is not None or district_cell is None:
+            # Known from the place alone: worked out once per combination, not per row.
+            values["managing_union"] = self.territory.managing_union(district_id, zone_id)
+        return values, tuple(issues)
+
+    def _read_district(self, district_cell, commune_cell, values: dict, issues: list):
+        territory = self.territory
+        try:
+            match = territory.district(district_cell)
+        except CellError as error:
+            issues.append((True, "district", error.message))
+            return None
+        district_id, former = match.id, match.former is not None
+        if commune_cell is not None:
             commune_id, where = territory.commune(district_id, commune_cell)
             if commune_id is not None:
                 if where != district_id:
                     # A commune of a unit split off from the named district moves the row there.
                     district_id, former = where, True
                 values["commune"] = commune_id
+                self._map_former_commune(commune_id, values, issues)
             else:
-                name = territory.district_names[district_id]
-                if where:
-                    message = _(
-                        "Several communes of %(district)s have this name: not read (an "
-                        "enterprise already stored keeps its commune). Add Xã, Phường or Thị "
-                        "trấn."
-                    )
-                else:
-                    message = _(
-                        "Unknown commune in %(district)s: not read (an enterprise already "
-                        "stored keeps its commune, a new one gets none)."
-                    )
-                issues.append((False, "commune", message % {"district": name}))
+                issues.append((False, "commune", _unknown_commune(where, district_id, territory)))
+        elif not self._reads_address:
+            issues.append((False, "district", _unplaced_message()))
         if former:
             successor = territory.district_names[district_id]
-            issues.insert(
-                0,
-                (
-                    False,
-                    "district",
-                    _("A former unit: read as %(successor)s.") % {"successor": successor},
-                ),
+            message = _("A former unit: read as %(successor)s.") % {"successor": successor}
+            issues.insert(0, (False, "district", message))
+        values["district"] = district_id
+        return district_id
+
+    def _read_commune_alone(self, commune_cell, values: dict, issues: list) -> None:
+        """A commune named without a district: a commune of today first, then one of
+        30/6/2025 that the crosswalk maps."""
+        territory = self.territory
+        current_id, count = territory.current_commune(commune_cell)
+        if current_id is not None:
+            values["current_commune"] = current_id
+            return
+        former_id, former_count = territory.former_commune_anywhere(commune_cell)
+        if former_id is not None:
+            values["commune"] = former_id
+            values["district"] = territory.commune_districts[former_id]
+            self._map_former_commune(former_id, values, issues)
+            return
+        if count > 1 or former_count > 1:
+            message = _(
+                "Several communes have this name: not read (an enterprise already stored keeps "
+                "its commune). Add the district, or Xã or Phường."
             )
-        if district_id is not None:
-            values["district"] = district_id
-        zone_id = self._read_zone(zone_cell, values, issues)
-        if district_id is not None:
-            # Known from the place alone: worked out once per combination, not per row.
-            values["managing_union"] = territory.managing_union(district_id, zone_id)
-        return values, tuple(issues)
+        else:
+            message = _(
+                "Unknown commune of %(province)s: not read (an enterprise already stored keeps "
+                "its commune, a new one gets none)."
+            ) % {"province": territory.province_name}
+        issues.append((False, "commune", message))
+
+    def _map_former_commune(self, commune_id: int, values: dict, issues: list) -> None:
+        territory = self.territory
+        successors = territory.successors(commune_id)
+        if not successors:
+            return  # a unit the crosswalk does not know (units not loaded again since upgrade)
+        values["current_commune"] = successors[0]
+        message = _("%(former)s (%(district)s) is now %(current)s.") % {
+            "former": territory.commune_names[commune_id],
+            "district": territory.district_names[territory.commune_districts[commune_id]],
+            "current": territory.current_names[successors[0]],
+        }
+        if len(successors) > 1:
+            others = ", ".join(territory.current_names[pk] for pk in successors[1:])
+            message += " " + _(
+                "It was divided: the enterprise may lie in %(others)s instead; check its address."
+            ) % {"others": others}
+        issues.append((False, "commune", message))
 
     def _read_zone(self, zone_cell, values: dict, issues: list) -> int | None:
         if zone_cell is None:
@@ -520,15 +612,14 @@ class EnterpriseImport(WritesInBulk, ImportSpec):
         district_id = values.get("district")
         zone_id = values.get("industrial_zone")
         managing_union_id = values.get("managing_union")
-        if district_id is not None:
-            if not run.may_write(managing_union_id):
-                in_zone = managing_union_id == self.territory.zone_union_id and zone_id
-                row.error(
-                    "industrial_zone" if in_zone else "district",
-                    self._outside(
-                        _("this enterprise would be managed by %(union)s."), managing_union_id
-                    ),
-                )
+        if not run.may_write(managing_union_id):
+            in_zone = managing_union_id == self.territory.zone_union_id and zone_id
+            row.error(
+                "industrial_zone" if in_zone else _place_column(row),
+                self._outside(
+                    _("this enterprise would be managed by %(union)s."), managing_union_id
+                ),
+            )
         if row.errors:
             return
         name = values["name"]
@@ -541,6 +632,7 @@ class EnterpriseImport(WritesInBulk, ImportSpec):
                 address=values.get("address", ""),
                 district_id=district_id,
                 commune_id=values.get("commune"),
+                current_commune_id=values.get("current_commune"),
                 industrial_zone_id=zone_id,
                 ownership=values.get("ownership"),
                 legal_form=values.get("legal_form", ""),
@@ -572,6 +664,7 @@ class EnterpriseImport(WritesInBulk, ImportSpec):
                 address=merged["address"],
                 district_id=merged["district"],
                 commune_id=merged["commune"],
+                current_commune_id=merged["current_commune"],
                 industrial_zone_id=merged["industrial_zone"],
                 ownership=merged["ownership"],
                 legal_form=merged["legal_form"],
@@ -609,7 +702,10 @@ class EnterpriseImport(WritesInBulk, ImportSpec):
         merged = {field: get(field, getattr(stored, column)) for field, column in COMPARED.items()}
         merged["name"] = values["name"]
         if "commune" not in values and merged["district"] != stored.district_id:
-            merged["commune"] = None  # a commune of the old district would contradict the new
+            # A commune of the old district would contradict the new, and so would its successor.
+            merged["commune"] = None
+            if "current_commune" not in values:
+                merged["current_commune"] = None
         return merged
 
     def _outside(self, message: str, union_id: int | None) -> str:
@@ -630,6 +726,8 @@ class EnterpriseImport(WritesInBulk, ImportSpec):
             return territory.district_names.get(value, str(value))
         if name == "commune":
             return territory.commune_names.get(value, str(value))
+        if name == "current_commune":
+            return territory.current_names.get(value, str(value))
         if name == "industrial_zone":
             return territory.zone_names.get(value, str(value))
         if name == "ownership":
@@ -650,6 +748,7 @@ _DESCRIBED = (
     "address",
     "district",
     "commune",
+    "current_commune",
     "industrial_zone",
     "ownership",
     "legal_form",
@@ -658,6 +757,34 @@ _DESCRIBED = (
     "workers",
     "status",
 )
+
+
+def _unknown_commune(where: int | None, district_id: int, territory: Territory) -> str:
+    name = territory.district_names[district_id]
+    if where:
+        message = _(
+            "Several communes of %(district)s have this name: not read (an "
+            "enterprise already stored keeps its commune). Add Xã, Phường or Thị "
+            "trấn."
+        )
+    else:
+        message = _(
+            "Unknown commune in %(district)s: not read (an enterprise already "
+            "stored keeps its commune, a new one gets none)."
+        )
+    return message % {"district": name}
+
+
+def _unplaced_message() -> str:
+    return _(
+        "No commune: a new enterprise is unplaced, known only by its former district (an "
+        "enterprise already stored keeps its commune)."
+    )
+
+
+def _place_column(row: Row) -> str:
+    """The column to blame for a row's place: its district where the file has one."""
+    return "district" if "district" in row.layout.indexes else "commune"
 
 
 class _Described:

@@ -8,6 +8,7 @@ repeat on every row of a file.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -17,7 +18,7 @@ from django.utils.translation import gettext as _
 from unions.importing.cells import CellError, cell_text
 from unions.organisations.managing import ManagingUnions
 from unions.organisations.models import UpperUnion
-from unions.territory.models import AdministrativeUnit, IndustrialZone, UnitAlias
+from unions.territory.models import AdministrativeUnit, IndustrialZone, UnitAlias, UnitSuccession
 from unions.text import (
     COMMUNE_PREFIXES,
     DISTRICT_PREFIXES,
@@ -116,7 +117,13 @@ class Territory:
 
     def __init__(self, province_code: str | None = None) -> None:
         code = province_code or settings.PROVINCE_CODE
+        # The districts of every province of 30/6/2025 that the province was formed from; a
+        # database whose units were not loaded again since the upgrade knows only its own.
         district_rows = list(
+            AdministrativeUnit.objects.filter(level=Level.DISTRICT, parent__in=_predecessors(code))
+            .order_by("code")
+            .values_list("id", "code", "name", "kind")
+        ) or list(
             AdministrativeUnit.objects.filter(level=Level.DISTRICT, parent__code=code)
             .order_by("code")
             .values_list("id", "code", "name", "kind")
@@ -140,11 +147,16 @@ class Territory:
         commune_rows = AdministrativeUnit.objects.filter(
             level=Level.COMMUNE, parent_id__in=list(self.district_names)
         ).values_list("id", "name", "kind", "parent_id", "alias_keys")
+        self.commune_districts: dict[int, int] = {}
+        self._former_communes = _Names(COMMUNE_PREFIXES)
         for pk, name, kind, parent_id, alias_keys in commune_rows:
             unit = _Unit(pk, name, kind)
             self._communes[parent_id].add(unit)
             self._communes[parent_id].add_earlier_names(unit, alias_keys)
+            self._former_communes.add(unit)
             self.commune_names[pk] = name
+            self.commune_districts[pk] = parent_id
+        self._load_current_communes(code)
 
         self._former = _Names(DISTRICT_PREFIXES)
         self._former_codes: dict[str, tuple[int, str]] = {}
@@ -265,6 +277,83 @@ class Territory:
                 return moved[0].id, successor_id
         return None, None
 
+    # Communes since 1/7/2025 -------------------------------------------------------------------
+
+    def _load_current_communes(self, code: str) -> None:
+        self.province_name = code
+        self.current_names: dict[int, str] = {}
+        self._current = _Names(COMMUNE_PREFIXES)
+        self._current_codes: dict[str, int] = {}
+        rows = AdministrativeUnit.objects.current().filter(
+            level=Level.COMMUNE, parent__level=Level.PROVINCE, parent__code=code
+        )
+        fields = ("id", "code", "name", "kind", "parent__name")
+        for pk, gso, name, kind, self.province_name in rows.values_list(*fields):
+            self._current.add(_Unit(pk, name, kind))
+            self._current_codes[gso] = pk
+            self.current_names[pk] = name
+        # Former commune -> the current communes it became, the default first.
+        self._successors: dict[int, list[int]] = defaultdict(list)
+        links = UnitSuccession.objects.filter(
+            former__level=Level.COMMUNE, successor__in=rows
+        ).order_by("former_id", "-is_default", "successor_id")
+        for former_id, successor_id in links.values_list("former_id", "successor_id"):
+            self._successors[former_id].append(successor_id)
+        self._current_cache: dict[object, tuple[int | None, int]] = {}
+        self._former_anywhere_cache: dict[object, tuple[int | None, int]] = {}
+
+    def current_commune(self, value: object) -> tuple[int | None, int]:
+        """``(id, 1)`` for the current commune a cell names by name or GSO code; ``(None, n)``
+        when ``n`` communes match (0: none)."""
+        key = value if type(value) is str else cell_text(value)
+        cached = self._current_cache.get(key)
+        if cached is None:
+            text = cell_text(value).strip()
+            if text.isdigit() and text.zfill(5) in self._current_codes:
+                cached = (self._current_codes[text.zfill(5)], 1)
+            else:
+                cached = _one_of(self._current.find(text))
+            if len(self._current_cache) < _CACHE_LIMIT:
+                self._current_cache[key] = cached
+        return cached
+
+    def former_commune_anywhere(self, value: object) -> tuple[int | None, int]:
+        """A commune of 30/6/2025 named without its district: ``(id, 1)`` when one of the
+        province's former communes bears the name, else ``(None, n)`` as `current_commune`."""
+        key = value if type(value) is str else cell_text(value)
+        cached = self._former_anywhere_cache.get(key)
+        if cached is None:
+            cached = _one_of(self._former_communes.find(cell_text(value)))
+            if len(self._former_anywhere_cache) < _CACHE_LIMIT:
+                self._former_anywhere_cache[key] = cached
+        return cached
+
+    def commune_in_address(
+        self, address: str, district_id: int | None
+    ) -> tuple[bool, int, int | None] | None:
+        """The one unit an address names, as ``(former, commune id, district id)``, or None.
+
+        An address that names a former district names a former commune of it (`Xã Tân Mỹ,
+        Huyện Yên Dũng`); one that names none names a commune of today (`Phường Bắc Giang,
+        Tỉnh Bắc Ninh`). Only parts that start with a type word count, so that a street named
+        after a commune (`đường Trần Phú`) is not taken for it.
+        """
+        parts = [part for part in _ADDRESS_PARTS.split(address) if unit_kind_from_name(part)]
+        if district_id is None:
+            districts = {unit.id for part in parts for unit in self._districts.find(part)}
+            districts |= {unit.id for part in parts for unit in self._former.find(part)}
+            district_id = districts.pop() if len(districts) == 1 else None
+        if district_id is not None:
+            names = self._communes.get(district_id)
+            found = {unit.id for part in parts for unit in names.find(part)} if names else set()
+            return (True, found.pop(), district_id) if len(found) == 1 else None
+        found = {unit.id for part in parts for unit in self._current.find(part)}
+        return (False, found.pop(), None) if len(found) == 1 else None
+
+    def successors(self, former_commune_id: int) -> list[int]:
+        """The current communes a former commune became, its default first ([] if unknown)."""
+        return self._successors.get(former_commune_id, [])
+
     # Zones -----------------------------------------------------------------------------------
 
     def zone(self, value: object) -> int | None:
@@ -281,6 +370,25 @@ class Territory:
     def managing_union(self, district_id: int, zone_id: int | None) -> int | None:
         """The union that manages an enterprise of that district and zone (`ManagingUnions`)."""
         return self.managing.for_enterprise(district_id=district_id, zone_id=zone_id)
+
+
+# An address's parts: "Số 5, Phường Bắc Giang - Tỉnh Bắc Ninh".
+_ADDRESS_PARTS = re.compile(r"\s*[,;–]\s*|\s+-\s+")
+
+
+def _predecessors(code: str):
+    """The provinces of 30/6/2025 that the province in force under ``code`` was formed from."""
+    return AdministrativeUnit.objects.former().filter(
+        level=Level.PROVINCE,
+        succession_links__successor__level=Level.PROVINCE,
+        succession_links__successor__code=code,
+        succession_links__successor__valid_until__isnull=True,
+    )
+
+
+def _one_of(found: list[_Unit]) -> tuple[int | None, int]:
+    ids = {unit.id for unit in found}
+    return (found[0].id, 1) if len(ids) == 1 else (None, len(ids))
 
 
 class UpperUnions:

@@ -65,6 +65,8 @@ class Column:
     name: str
     aliases: tuple[str, ...]
     required: bool = False
+    # Columns that share a group are required together: a file needs at least one of them.
+    one_of: str | None = None
 
     @property
     def title(self) -> str:
@@ -120,6 +122,19 @@ def find_header(
     return found if len(found) >= 2 else None
 
 
+def _check_groups(columns: Sequence[Column], indexes: dict[str, int]) -> None:
+    groups: dict[str, list[Column]] = {}
+    for column in columns:
+        if column.one_of:
+            groups.setdefault(column.one_of, []).append(column)
+    for group in groups.values():
+        if not any(column.name in indexes for column in group):
+            raise FileError(
+                _("One of these columns is required: %(columns)s.")
+                % {"columns": ", ".join(f"“{column.title}”" for column in group)}
+            )
+
+
 def _layout(
     sheet: str | None,
     number: int,
@@ -163,6 +178,7 @@ def _layout(
                 "found": ", ".join(f"“{titles[name]}”" for name in indexes) or "-",
             }
         )
+    _check_groups(columns, indexes)
     return Layout(
         sheet=sheet,
         header_row=number,
