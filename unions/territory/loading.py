@@ -112,6 +112,7 @@ class _UnitIndex:
 
     def __init__(self, summary: LoadSummary) -> None:
         self.summary = summary
+        self.loaded: set[int] = set()  # the units the package listed in this run
         self.current: dict[tuple[str, str], AdministrativeUnit] = {}
         self.former: dict[tuple[str, str], AdministrativeUnit] = {}
         in_force_or_ended_with_the_districts = Q(valid_until__isnull=True) | Q(
@@ -138,8 +139,10 @@ class _UnitIndex:
             unit = AdministrativeUnit(level=level, code=code, **values)
             unit.save()
             index[level, code] = unit
+            self.loaded.add(unit.pk)
             self.summary.created += 1
             return unit
+        self.loaded.add(unit.pk)
         changed = [key for key, value in values.items() if getattr(unit, key) != value]
         if changed:
             for key in changed:
@@ -194,12 +197,18 @@ def _load_successions(units, code, province, former_provinces, summary) -> None:
     wanted: dict[tuple[int, int], bool] = {}
     for former in former_provinces:
         wanted[former.pk, province.pk] = True
+    links_of: dict[str, list[sources.Link]] = {}
     for link in sources.crosswalk(code):
+        links_of.setdefault(link.former_code, []).append(link)
         former_commune = units.get_former(Level.COMMUNE, link.former_code)
         new_commune = units.get_current(Level.COMMUNE, link.new_code)
         wanted[former_commune.pk, new_commune.pk] = link.is_default
         district = units.get_former(Level.DISTRICT, link.former_district_code)
         wanted.setdefault((district.pk, new_commune.pk), False)
+    for unit, heir_code in _units_the_package_merged(units, former_provinces):
+        for link in links_of.get(heir_code, ()):
+            new_commune = units.get_current(Level.COMMUNE, link.new_code)
+            wanted[unit.pk, new_commune.pk] = link.is_default
     former_ids = {former_id for former_id, _ in wanted}
     stored = {
         (link.former_id, link.successor_id): link
@@ -219,6 +228,31 @@ def _load_successions(units, code, province, former_provinces, summary) -> None:
             changed.append(link)
     UnitSuccession.objects.bulk_update(changed, ["is_default"])
     summary.updated += len(changed)
+
+
+def _units_the_package_merged(units: _UnitIndex, former_provinces):
+    """Communes a database loaded before the package holds that the package no longer lists
+    (merged on 1/1/2025, such as Xã Tân An of Thành phố Bắc Giang), each with the commune of
+    its district that lists its name among its earlier names: the crosswalk of that one is
+    theirs, so that their enterprises find their commune of today."""
+    province_ids = {province.pk for province in former_provinces}
+    listed = [unit for unit in units.former.values() if unit.pk in units.loaded]
+    orphans = (
+        AdministrativeUnit.objects.former()
+        .filter(level=Level.COMMUNE, parent__parent_id__in=province_ids)
+        .exclude(pk__in=units.loaded)
+    )
+    for orphan in orphans:
+        key = sources.package_key(orphan.name)
+        heirs = [
+            unit.code
+            for unit in listed
+            if unit.level == Level.COMMUNE
+            and unit.parent_id == orphan.parent_id
+            and key in unit.alias_keys.split()
+        ]
+        if len(heirs) == 1:
+            yield orphan, heirs[0]
 
 
 def _load_former_units(units: _UnitIndex, extras: ProvinceExtras, summary: LoadSummary) -> None:

@@ -2,8 +2,10 @@
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 from django.utils.translation import gettext as _
 
+from unions.enterprises.placing import place_by_crosswalk
 from unions.organisations.loading import load_province
 from unions.territory.loading import ProvinceNotCurrent, UnknownProvince
 
@@ -22,7 +24,9 @@ class Command(BaseCommand):
     def handle(self, *args, province=None, **options):
         code = province or settings.PROVINCE_CODE
         try:
-            summary = load_province(code)
+            with transaction.atomic():
+                summary = load_province(code)
+                placed = place_by_crosswalk()
         except ProvinceNotCurrent as error:
             raise CommandError(
                 _(
@@ -42,6 +46,10 @@ class Command(BaseCommand):
                 "updated": summary.updated,
             }
         )
+        if placed:
+            self.stdout.write(
+                _("%(count)d enterprises placed in their commune of today.") % {"count": placed}
+            )
         for former in summary.predecessors:
             self.stdout.write(
                 _(
